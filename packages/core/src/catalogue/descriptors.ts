@@ -1,0 +1,141 @@
+import * as fs from 'node:fs';
+import type { RequestOptions } from '../request.js';
+import {
+  type PathLike,
+  validateBuffer,
+  validateBufferRange,
+  validateFd,
+  validateLength,
+  validateMode,
+  validateOpenFlags,
+  validatePath,
+  validatePosition,
+} from '../validate.js';
+import { single } from './operation.js';
+
+function ignore(): void {}
+
+export interface Transfer {
+  fd: number;
+  position: number | null;
+  length: number;
+  buffer: NodeJS.ArrayBufferView;
+  bufferOffset: number;
+}
+
+function prepareTransfer(
+  fd: unknown,
+  offset: unknown,
+  length: unknown,
+  buffer: unknown,
+  bufferOffset: unknown,
+): Transfer {
+  const view = validateBuffer(buffer);
+  const at = bufferOffset === undefined ? 0 : validateLength(bufferOffset, 'bufferOffset');
+  const count = validateLength(length, 'length');
+  validateBufferRange(view, at, count);
+  return { fd: validateFd(fd), position: validatePosition(offset), length: count, buffer: view, bufferOffset: at };
+}
+
+/** Requests on file descriptors. */
+export const descriptorOperations = {
+  /**
+   * Opens a file; resolves with the numeric fd. An fd whose request was
+   * cancelled while the open ran is closed, never leaked.
+   * @example const fd = await aio.open(path, 'r');
+   * @see IO::AIO aio_open
+   */
+  open: single({
+    perl: 'aio_open',
+    syscall: 'open',
+    optsIndex: 3,
+    prepare: (
+      path: PathLike,
+      flags?: string | number | null,
+      mode?: number | string | null,
+      _options?: RequestOptions<number>,
+    ) => ({ path: validatePath(path), flags: validateOpenFlags(flags), mode: validateMode(mode, 'mode', 0o666) }),
+    run: (a, done) => fs.open(a.path, a.flags, a.mode, done),
+    release: (fd: number) => fs.close(fd, ignore),
+  }),
+
+  /**
+   * Closes a file descriptor.
+   * @see IO::AIO aio_close
+   */
+  close: single({
+    perl: 'aio_close',
+    syscall: 'close',
+    optsIndex: 1,
+    prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
+    run: (fd, done) => fs.close(fd, done),
+  }),
+
+  /**
+   * Reads `length` bytes at file position `offset` (`null`: the current
+   * position, which moves on) into `buffer` at `bufferOffset`; resolves with
+   * the bytes read.
+   * @example const n = await aio.read(fd, 0, 4096, buf);
+   * @see IO::AIO aio_read
+   */
+  read: single({
+    perl: 'aio_read',
+    syscall: 'read',
+    optsIndex: 5,
+    prepare: (
+      fd: number,
+      offset: number | null,
+      length: number,
+      buffer: NodeJS.ArrayBufferView,
+      bufferOffset?: number,
+      _options?: RequestOptions<number>,
+    ) => prepareTransfer(fd, offset, length, buffer, bufferOffset),
+    run: (a, done) =>
+      fs.read(a.fd, a.buffer, a.bufferOffset, a.length, a.position, (err, bytes) => done(err, bytes)),
+  }),
+
+  /**
+   * Writes `length` bytes of `buffer` from `bufferOffset` at file position
+   * `offset` (`null`: the current position); resolves with the bytes written.
+   * @see IO::AIO aio_write
+   */
+  write: single({
+    perl: 'aio_write',
+    syscall: 'write',
+    optsIndex: 5,
+    prepare: (
+      fd: number,
+      offset: number | null,
+      length: number,
+      buffer: NodeJS.ArrayBufferView,
+      bufferOffset?: number,
+      _options?: RequestOptions<number>,
+    ) => prepareTransfer(fd, offset, length, buffer, bufferOffset),
+    run: (a, done) =>
+      fs.write(a.fd, a.buffer, a.bufferOffset, a.length, a.position, (err, bytes) => done(err, bytes)),
+  }),
+
+  /**
+   * Flushes a file's data and metadata to its device.
+   * @see IO::AIO aio_fsync
+   */
+  fsync: single({
+    perl: 'aio_fsync',
+    syscall: 'fsync',
+    optsIndex: 1,
+    prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
+    run: (fd, done) => fs.fsync(fd, done),
+  }),
+
+  /**
+   * Flushes a file's data (and only the metadata needed to read it back).
+   * @see IO::AIO aio_fdatasync
+   */
+  fdatasync: single({
+    perl: 'aio_fdatasync',
+    syscall: 'fdatasync',
+    optsIndex: 1,
+    prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
+    run: (fd, done) => fs.fdatasync(fd, done),
+  }),
+};

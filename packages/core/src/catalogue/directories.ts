@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import type { RequestOptions } from '../request.js';
+import { type PathLike, validateInteger, validatePath } from '../validate.js';
+import { encodingOptions, type NameOptions } from './names.js';
+import { single } from './operation.js';
+
+/** readdirx: entries are `{ name, type }` instead of names. */
+export const READDIR_DENTS = 1;
+/** readdirx: likely directories first (real directories when types are known). */
+export const READDIR_DIRS_FIRST = 2;
+/** readdirx: an order good for stat'ing every entry (accepted; Node gives no inode to sort by). */
+export const READDIR_STAT_ORDER = 4;
+/** readdirx, output only: some entry's type was unknown. */
+export const READDIR_FOUND_UNKNOWN = 128;
+
+/** The type of a directory entry, as readdir reports it. */
+export type DirentType = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'block' | 'char' | 'unknown';
+
+/** One entry of `readdirx` with `READDIR_DENTS`. */
+export interface DirEntry<N extends string | Buffer = string | Buffer> {
+  name: N;
+  type: DirentType;
+}
+
+/** What readdirx resolves with: the entries and the flags, with READDIR_FOUND_UNKNOWN added when it applies. */
+export interface ReaddirxResult {
+  entries: (string | Buffer)[] | DirEntry[];
+  flags: number;
+}
+
+/** The type of a `fs.Dirent`. */
+export function direntType(dirent: fs.Dirent | fs.Dirent<Buffer>): DirentType {
+  if (dirent.isFile()) return 'file';
+  if (dirent.isDirectory()) return 'dir';
+  if (dirent.isSymbolicLink()) return 'symlink';
+  if (dirent.isFIFO()) return 'fifo';
+  if (dirent.isSocket()) return 'socket';
+  if (dirent.isBlockDevice()) return 'block';
+  if (dirent.isCharacterDevice()) return 'char';
+  return 'unknown';
+}
+
+function nameLength(name: string | Buffer): number {
+  return name.length;
+}
+
+function hasDot(name: string | Buffer): boolean {
+  return typeof name === 'string' ? name.includes('.') : name.includes(0x2e);
+}
+
+function startsWithDot(name: string | Buffer): boolean {
+  return typeof name === 'string' ? name.startsWith('.') : name[0] === 0x2e;
+}
+
+/**
+ * How likely a name of unknown type is a directory (lower: more likely),
+ * IO::AIO's guess: names beginning with a dot, then names with no dot, the
+ * short ones first; then the rest.
+ */
+export function directoryLikelihood(name: string | Buffer): number {
+  if (startsWithDot(name)) return 0;
+  if (!hasDot(name)) return 1 + nameLength(name) / 1e6;
+  return 2;
+}
+
+function rank(entry: DirEntry): number {
+  if (entry.type === 'dir') return -1;
+  if (entry.type === 'unknown') return directoryLikelihood(entry.name);
+  return 3;
+}
+
+export interface ReaddirxArgs {
+  path: string | Buffer;
+  flags: number;
+  options: { encoding: 'buffer' | BufferEncoding; withFileTypes: true };
+}
+
+/** Requests on directories. */
+export const directoryOperations = {
+  /**
+   * Resolves with the names in a directory, without `.` and `..`.
+   * @example const names = await aio.readdir('/etc');
+   * @see IO::AIO aio_readdir
+   */
+  readdir: single({
+    perl: 'aio_readdir',
+    syscall: 'scandir',
+    optsIndex: 1,
+    prepare: (path: PathLike, options?: NameOptions<(string | Buffer)[]>) => ({
+      path: validatePath(path),
+      options: encodingOptions(options),
+    }),
+    run: (a, done) =>
+      fs.readdir(a.path, a.options as fs.ObjectEncodingOptions, done as (err: Error | null, names: unknown) => void),
+  }),
+
+  /**
+   * readdir with flags: `READDIR_DENTS` gives `{ name, type }` entries,
+   * `READDIR_DIRS_FIRST` puts directories (or likely ones) first; the flags
+   * come back with `READDIR_FOUND_UNKNOWN` set if some type was unknown.
+   * @example const { entries } = await aio.readdirx(dir, READDIR_DENTS | READDIR_DIRS_FIRST);
+   * @see IO::AIO aio_readdirx
+   */
+  readdirx: single({
+    perl: 'aio_readdirx',
+    syscall: 'scandir',
+    optsIndex: 2,
+    prepare: (path: PathLike, flags: number, options?: NameOptions<ReaddirxResult>): ReaddirxArgs => ({
+      path: validatePath(path),
+      flags: validateInteger(flags, 'flags', 0, 0xff) & ~READDIR_FOUND_UNKNOWN,
+      options: { encoding: encodingOptions(options).encoding, withFileTypes: true },
+    }),
+    run: (a: ReaddirxArgs, done) =>
+      fs.readdir(a.path, a.options as { withFileTypes: true }, (err, dirents) => {
+        if (err !== null) return done(err);
+        let flags = a.flags;
+        const entries: DirEntry[] = dirents.map((d) => {
+          const type = direntType(d);
+          if (type === 'unknown') flags |= READDIR_FOUND_UNKNOWN;
+          return { name: d.name, type };
+        });
+        if (flags & READDIR_DIRS_FIRST) entries.sort((x, y) => rank(x) - rank(y));
+        done(null, { entries: flags & READDIR_DENTS ? entries : entries.map((e) => e.name), flags });
+      }),
+  }),
+};

@@ -1,0 +1,173 @@
+import * as fs from 'node:fs';
+import { invalidArgType, systemError } from '../errors.js';
+import type { RequestOptions } from '../request.js';
+import {
+  type PathLike,
+  validateBoolean,
+  validateId,
+  validateLength,
+  validateMode,
+  validatePathOrFd,
+  validateTime,
+} from '../validate.js';
+import { later, single } from './operation.js';
+
+/** Options of stat and lstat. */
+export interface StatOptions extends RequestOptions<fs.Stats | fs.BigIntStats> {
+  /** Resolve with `fs.BigIntStats` (nanosecond times, 64-bit sizes). @default false */
+  bigint?: boolean | undefined;
+}
+
+const kPlainStat = { bigint: false } as const;
+const kBigintStat = { bigint: true } as const;
+
+function statOptions(options: StatOptions | undefined): fs.StatOptions {
+  return validateBoolean(options?.bigint, 'options.bigint') ? kBigintStat : kPlainStat;
+}
+
+export interface StatArgs {
+  target: string | Buffer | number;
+  options: fs.StatOptions;
+}
+
+function prepareStat(target: unknown, options: StatOptions | undefined): StatArgs {
+  return { target: validatePathOrFd(target), options: statOptions(options) };
+}
+
+/** Platform: Linux names an open descriptor's file as /proc/self/fd/N, so statfs reaches it. */
+function fdPath(fd: number): string | null {
+  return process.platform === 'linux' ? `/proc/self/fd/${fd}` : null;
+}
+
+function bothOrNeither(atime: unknown, mtime: unknown): [number, number] {
+  if ((atime === null || atime === undefined) && (mtime === null || mtime === undefined)) {
+    const now = Date.now() / 1000;
+    return [now, now];
+  }
+  return [validateTime(atime, 'atime'), validateTime(mtime, 'mtime')];
+}
+
+/** Requests on metadata, each on a path or an open descriptor. */
+export const metadataOperations = {
+  /**
+   * Resolves with `fs.Stats` (or `fs.BigIntStats` with `{ bigint: true }`)
+   * of a path, following symlinks, or of an open fd.
+   * @example const st = await aio.stat('/etc/passwd');
+   * @see IO::AIO aio_stat
+   */
+  stat: single({
+    perl: 'aio_stat',
+    syscall: 'stat',
+    optsIndex: 1,
+    prepare: (target: PathLike | number, options?: StatOptions) => prepareStat(target, options),
+    run: (a: StatArgs, done) =>
+      typeof a.target === 'number' ? fs.fstat(a.target, a.options, done) : fs.stat(a.target, a.options, done),
+  }),
+
+  /**
+   * As stat, but a symlink is described itself rather than followed.
+   * @see IO::AIO aio_lstat
+   */
+  lstat: single({
+    perl: 'aio_lstat',
+    syscall: 'lstat',
+    optsIndex: 1,
+    prepare: (target: PathLike | number, options?: StatOptions) => prepareStat(target, options),
+    run: (a: StatArgs, done) =>
+      typeof a.target === 'number' ? fs.fstat(a.target, a.options, done) : fs.lstat(a.target, a.options, done),
+  }),
+
+  /**
+   * Resolves with `fs.StatsFs` of the file system holding a path or fd.
+   * @see IO::AIO aio_statvfs
+   */
+  statvfs: single({
+    perl: 'aio_statvfs',
+    syscall: 'statfs',
+    optsIndex: 1,
+    prepare: (target: PathLike | number, _options?: RequestOptions<fs.StatsFs>) => validatePathOrFd(target),
+    run: (target, done) => {
+      const path = typeof target === 'number' ? fdPath(target) : target;
+      if (path === null) later(done, systemError('ENOSYS', 'fstatfs'));
+      else fs.statfs(path, done);
+    },
+  }),
+
+  /**
+   * Sets access and modification times, in seconds (fractions allowed) or
+   * as Dates; both `null` means now.
+   * @see IO::AIO aio_utime
+   */
+  utime: single({
+    perl: 'aio_utime',
+    syscall: 'utime',
+    optsIndex: 3,
+    prepare: (
+      target: PathLike | number,
+      atime: number | Date | null,
+      mtime: number | Date | null,
+      _options?: RequestOptions<void>,
+    ) => {
+      const [a, m] = bothOrNeither(atime, mtime);
+      return { target: validatePathOrFd(target), atime: a, mtime: m };
+    },
+    run: (a, done) =>
+      typeof a.target === 'number'
+        ? fs.futimes(a.target, a.atime, a.mtime, done)
+        : fs.utimes(a.target, a.atime, a.mtime, done),
+  }),
+
+  /**
+   * Changes owner and group; `null` (or -1) keeps the current one.
+   * @see IO::AIO aio_chown
+   */
+  chown: single({
+    perl: 'aio_chown',
+    syscall: 'chown',
+    optsIndex: 3,
+    prepare: (
+      target: PathLike | number,
+      uid: number | null,
+      gid: number | null,
+      _options?: RequestOptions<void>,
+    ) => ({ target: validatePathOrFd(target), uid: validateId(uid, 'uid'), gid: validateId(gid, 'gid') }),
+    run: (a, done) =>
+      typeof a.target === 'number'
+        ? fs.fchown(a.target, a.uid, a.gid, done)
+        : fs.chown(a.target, a.uid, a.gid, done),
+  }),
+
+  /**
+   * Changes permission bits.
+   * @see IO::AIO aio_chmod
+   */
+  chmod: single({
+    perl: 'aio_chmod',
+    syscall: 'chmod',
+    optsIndex: 2,
+    prepare: (target: PathLike | number, mode: number | string, _options?: RequestOptions<void>) => {
+      if (mode === undefined || mode === null) throw invalidArgType('mode', 'of type number or an octal string', mode);
+      return { target: validatePathOrFd(target), mode: validateMode(mode, 'mode', 0) };
+    },
+    run: (a, done) =>
+      typeof a.target === 'number' ? fs.fchmod(a.target, a.mode, done) : fs.chmod(a.target, a.mode, done),
+  }),
+
+  /**
+   * Truncates (or extends with zeros) a file to `length` bytes.
+   * @see IO::AIO aio_truncate
+   */
+  truncate: single({
+    perl: 'aio_truncate',
+    syscall: 'truncate',
+    optsIndex: 2,
+    prepare: (target: PathLike | number, length: number, _options?: RequestOptions<void>) => ({
+      target: validatePathOrFd(target),
+      length: validateLength(length, 'length'),
+    }),
+    run: (a, done) =>
+      typeof a.target === 'number'
+        ? fs.ftruncate(a.target, a.length, done)
+        : fs.truncate(a.target, a.length, done),
+  }),
+};

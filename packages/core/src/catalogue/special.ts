@@ -1,0 +1,43 @@
+import type { RequestOptions } from '../request.js';
+import { outOfRange, invalidArgType } from '../errors.js';
+import { single } from './operation.js';
+
+/** Longest busy request, in seconds (setTimeout's limit). */
+const kMaxBusySeconds = 2 ** 31 / 1000 - 1;
+
+/** Requests that do no I/O; they take an execution slot like any other. */
+export const specialOperations = {
+  /**
+   * Does nothing, but goes through the queue and an execution slot: useful
+   * to wait until everything of higher priority has started.
+   * @see IO::AIO aio_nop
+   */
+  nop: single({
+    perl: 'aio_nop',
+    syscall: 'nop',
+    optsIndex: 0,
+    prepare: (_options?: RequestOptions<void>) => undefined,
+    run: (_args, done) => {
+      setImmediate(done, null);
+    },
+  }),
+
+  /**
+   * Holds one execution slot for `seconds` (fractions allowed). The slot is
+   * held on the event loop's timer, not on a libuv thread.
+   * @see IO::AIO aio_busy
+   */
+  busy: single({
+    perl: 'aio_busy',
+    syscall: 'busy',
+    optsIndex: 1,
+    prepare: (seconds: number, _options?: RequestOptions<void>) => {
+      if (typeof seconds !== 'number') throw invalidArgType('seconds', 'of type number', seconds);
+      if (!(seconds >= 0 && seconds <= kMaxBusySeconds)) throw outOfRange('seconds', `>= 0 && <= ${kMaxBusySeconds}`, seconds);
+      return seconds * 1000;
+    },
+    run: (ms, done) => {
+      setTimeout(done, ms, null);
+    },
+  }),
+};

@@ -1,0 +1,158 @@
+import { catalogue } from './catalogue/index.js';
+import type { CompositeOperation, SingleOperation } from './catalogue/operation.js';
+import { AioGroup, type GroupOptions } from './group.js';
+import { AioRequest, type Executable, type RequestCallback, type RequestOptions } from './request.js';
+import { kDefaultMaxParallel, Scheduler, validateMaxParallel } from './scheduler.js';
+import { validateFunction, validateObject, validatePriority, validateSignal } from './validate.js';
+
+/** Options of {@link createAio}. */
+export interface AioOptions {
+  /**
+   * How many requests of this context may be in libuv's thread pool at once;
+   * 0 pauses execution. Integer 0..1024.
+   * @default 32
+   */
+  maxParallel?: number | undefined;
+}
+
+type Catalogue = typeof catalogue;
+
+/** The method an operation becomes: same parameters, returns its request. */
+export type OperationMethod<O> = O extends SingleOperation<infer P, infer _A, infer T>
+  ? (...params: P) => AioRequest<T>
+  : O extends CompositeOperation<infer P, infer _A, infer T>
+    ? (...params: P) => AioGroup<T>
+    : never;
+
+/** Every operation of the catalogue, as a method. */
+export type OperationMethods = { [K in keyof Catalogue]: OperationMethod<Catalogue[K]> };
+
+/** Names of the operations in the catalogue. */
+export type OperationName = keyof Catalogue;
+
+interface ParsedOptions {
+  priority: number;
+  signal: AbortSignal | null;
+  callback: RequestCallback<unknown> | null;
+}
+
+function parseOptions(options: unknown): ParsedOptions {
+  if (options === undefined || options === null) return { priority: 0, signal: null, callback: null };
+  const o = validateObject(options, 'options') as RequestOptions;
+  return {
+    priority: validatePriority(o.priority),
+    signal: validateSignal(o.signal) ?? null,
+    callback: o.callback === undefined ? null : validateFunction<RequestCallback<unknown>>(o.callback, 'options.callback'),
+  };
+}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are derived from the catalogue at class set-up.
+export interface AioContext extends OperationMethods {}
+
+/**
+ * A context: its own ready queue, `maxParallel` and counters. Every operation
+ * of the catalogue is a method that validates its arguments synchronously and
+ * returns an {@link AioRequest} (an {@link AioGroup} for composites) at once.
+ *
+ * @example
+ * const ctx = createAio({ maxParallel: 8 });
+ * const st = await ctx.stat('/etc/passwd', { priority: 2 });
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
+export class AioContext {
+  readonly #scheduler: Scheduler;
+
+  constructor(options?: AioOptions) {
+    if (options !== undefined) validateObject(options, 'options');
+    const maxParallel =
+      options?.maxParallel === undefined
+        ? kDefaultMaxParallel
+        : validateMaxParallel(options.maxParallel, 'options.maxParallel');
+    this.#scheduler = new Scheduler(maxParallel);
+  }
+
+  /**
+   * How many requests may be in the thread pool at once; 0 pauses.
+   * @see IO::AIO max_parallel
+   */
+  get maxParallel(): number {
+    return this.#scheduler.maxParallel;
+  }
+
+  set maxParallel(value: number) {
+    this.#scheduler.maxParallel = value;
+  }
+
+  /** Requests and groups not yet done. @see IO::AIO nreqs */
+  get nreqs(): number {
+    return this.#scheduler.nreqs;
+  }
+
+  /** Requests waiting in the ready queue. @see IO::AIO nready */
+  get nready(): number {
+    return this.#scheduler.nready;
+  }
+
+  /** Requests in the thread pool. */
+  get nexecute(): number {
+    return this.#scheduler.nexecute;
+  }
+
+  /** Requests finished in the pool whose result is not yet delivered. @see IO::AIO npending */
+  get npending(): number {
+    return this.#scheduler.npending;
+  }
+
+  /**
+   * Resolves once `nreqs` is 0. With `maxParallel` 0 and requests queued it
+   * waits until execution is resumed.
+   * @see IO::AIO flush
+   */
+  flush(): Promise<void> {
+    return this.#scheduler.flush();
+  }
+
+  /**
+   * Makes an empty group; see {@link AioGroup}.
+   * @see IO::AIO aio_group
+   */
+  group<R = undefined>(options?: GroupOptions<R>): AioGroup<R> {
+    const o = parseOptions(options);
+    return new AioGroup<R>(this.#scheduler, o.priority, o.callback as RequestCallback<R> | null, o.signal);
+  }
+
+  static {
+    const methods = AioContext.prototype as unknown as Record<string, unknown>;
+    for (const [name, op] of Object.entries(catalogue) as [string, Operation][]) {
+      const method =
+        op.kind === 'single'
+          ? function (this: AioContext, ...params: unknown[]) {
+              const o = parseOptions(params[op.optsIndex]);
+              const args = op.prepare(...params);
+              return new AioRequest(this.#scheduler, op, args, o.priority, o.callback, o.signal);
+            }
+          : function (this: AioContext, ...params: unknown[]) {
+              const o = parseOptions(params[op.optsIndex]);
+              const args = op.prepare(...params);
+              const group = new AioGroup(this.#scheduler, o.priority, o.callback, o.signal);
+              op.start(this, args, group);
+              return group;
+            };
+      Object.defineProperty(method, 'name', { value: name });
+      Object.defineProperty(methods, name, { value: method, writable: true, configurable: true });
+    }
+  }
+}
+
+type Operation =
+  | (SingleOperation<unknown[], unknown, unknown> & Executable<unknown, unknown>)
+  | CompositeOperation<unknown[], unknown, unknown>;
+
+/**
+ * Makes an isolated context: its own queue, limits and counters (the libuv
+ * thread pool itself is shared by the whole process).
+ * @example const ctx = createAio({ maxParallel: 4 });
+ */
+export function createAio(options?: AioOptions): AioContext {
+  return new AioContext(options);
+}

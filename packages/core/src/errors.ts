@@ -1,0 +1,106 @@
+import { constants as osConstants } from 'node:os';
+import { inspect } from 'node:util';
+
+/**
+ * The error a cancelled request rejects with, shaped as Node's fs makes it:
+ * `name === 'AbortError'`, `code === 'ABORT_ERR'`, `cause` the reason given.
+ *
+ * @example
+ * try { await aio.stat(path, { signal }); } catch (err) { if (err instanceof AbortError) … }
+ */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  readonly code = 'ABORT_ERR';
+
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A Node-style error with an `ERR_*` code, as `node:internal/errors` builds them. */
+export type CodedError<E extends Error = Error> = E & { code: string };
+
+function coded<E extends Error>(error: E, code: string): CodedError<E> {
+  Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+  // Node prints these as `TypeError [ERR_X]: message`; the stack's first line follows suit.
+  if (typeof error.stack === 'string') {
+    error.stack = error.stack.replace(error.name, `${error.name} [${code}]`);
+  }
+  return error as CodedError<E>;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    return name ? `an instance of ${name}` : inspect(value, { depth: -1 });
+  }
+  let shown = inspect(value, { colors: false });
+  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
+  return `type ${typeof value} (${shown})`;
+}
+
+/** `TypeError [ERR_INVALID_ARG_TYPE]`, worded as Node words it. */
+export function invalidArgType(name: string, expected: string, actual: unknown): CodedError<TypeError> {
+  return coded(
+    new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`),
+    'ERR_INVALID_ARG_TYPE',
+  );
+}
+
+/** `TypeError [ERR_INVALID_ARG_VALUE]` (for example a path with a NUL byte). */
+export function invalidArgValue(name: string, value: unknown, reason: string): CodedError<TypeError> {
+  let shown = inspect(value);
+  if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
+  return coded(new TypeError(`The argument '${name}' ${reason}. Received ${shown}`), 'ERR_INVALID_ARG_VALUE');
+}
+
+/** `RangeError [ERR_OUT_OF_RANGE]`. */
+export function outOfRange(name: string, range: string, actual: unknown): CodedError<RangeError> {
+  return coded(
+    new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${inspect(actual)}`),
+    'ERR_OUT_OF_RANGE',
+  );
+}
+
+/** An error of the library itself, with an `ERR_AIO_*` code. */
+export function aioError(code: `ERR_AIO_${string}`, message: string): CodedError<Error> {
+  return coded(new Error(message), code);
+}
+
+/** The fields Node's system errors carry (`ErrnoException`). */
+export interface SystemError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+  path?: string;
+  dest?: string;
+}
+
+const kSystemMessages: Record<string, string> = {
+  ENOSYS: 'function not implemented',
+  EINVAL: 'invalid argument',
+};
+
+/**
+ * A system error shaped exactly as `node:fs` shapes one (`code`, `errno` as
+ * Node's negative number, `syscall`, and `path` when there is one).
+ */
+export function systemError(code: keyof typeof osConstants.errno, syscall: string, path?: string): SystemError {
+  const errno = -(osConstants.errno[code] ?? 0);
+  const detail = kSystemMessages[code] ?? code;
+  const where = path === undefined ? syscall : `${syscall} '${path}'`;
+  const error = new Error(`${code}: ${detail}, ${where}`) as SystemError;
+  error.errno = errno;
+  error.code = code;
+  error.syscall = syscall;
+  if (path !== undefined) error.path = path;
+  return error;
+}
+
+/** True for the error cancellation produces (ours or Node's own). */
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === 'ABORT_ERR';
+}

@@ -1,0 +1,33 @@
+export { AbortError, type SystemError } from './errors.js';
+export { AioRequest, type RequestCallback, type RequestOptions, type RequestState } from './request.js';
+export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
+export {
+  AioContext,
+  createAio,
+  type AioOptions,
+  type OperationMethod,
+  type OperationMethods,
+  type OperationName,
+} from './context.js';
+export { catalogue } from './catalogue/index.js';
+export type { CompositeOperation, SingleOperation } from './catalogue/operation.js';
+export type { StatOptions } from './catalogue/metadata.js';
+export type { NameOptions } from './catalogue/names.js';
+export {
+  READDIR_DENTS,
+  READDIR_DIRS_FIRST,
+  READDIR_FOUND_UNKNOWN,
+  READDIR_STAT_ORDER,
+  type DirEntry,
+  type DirentType,
+  type ReaddirxResult,
+} from './catalogue/directories.js';
+export { kMaxPriority, kMinPriority, type NameEncoding, type PathLike } from './validate.js';
+
+import { createAio } from './context.js';
+
+/**
+ * The default context, shared by the whole process.
+ * @example import { aio } from '@ioaio/core'; const st = await aio.stat('/etc/passwd');
+ */
+export const aio = createAio();

@@ -1,0 +1,344 @@
+import { unwatchSignal, watchSignal } from './abort.js';
+import { AbortError, isAbortError } from './errors.js';
+import type { QueueEntry } from './priority-queue.js';
+
+/** Where a request is in its life; see {@link AioRequest.state}. */
+export type RequestState = 'ready' | 'execute' | 'pending' | 'result' | 'done';
+
+/** `(err, value)`, Node's callback convention; `err` is null on success. */
+export type RequestCallback<T> = (err: NodeJS.ErrnoException | null, value: T) => void;
+
+/** The options every operation takes as its last argument. */
+export interface RequestOptions<T = unknown> {
+  /**
+   * Integer from -4 to 4; a higher priority leaves the ready queue first,
+   * and within one priority requests run first in, first out.
+   * @default 0
+   */
+  priority?: number | undefined;
+  /** Cancels the request when aborted; an already aborted signal means it never runs. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called with `(err, value)` before the request counts as done, so it may
+   * add further requests to a group and keep that group alive. A callback
+   * that throws is reported as an uncaught exception.
+   */
+  callback?: RequestCallback<T> | undefined;
+}
+
+/** What a running operation may ask of its request. */
+export interface RunningRequest {
+  /** True once the request was cancelled; multi-step operations stop early. */
+  readonly cancelled: boolean;
+}
+
+/** Completion of one execution: must be called exactly once, and never synchronously. */
+export type Done<T> = (err: NodeJS.ErrnoException | null, value?: T) => void;
+
+/** What the request needs of an operation to run it. */
+export interface Executable<A, T> {
+  run(args: A, done: Done<T>, req: RunningRequest): void;
+  /** Frees a value whose request was cancelled while it executed (closes an fd). */
+  release?(value: T): void;
+}
+
+/** A request as the scheduler sees it: a queue entry it can start. */
+export interface SchedulableRequest extends QueueEntry {
+  readonly priority: number;
+  /** @internal */ _start(): void;
+}
+
+/** The scheduler as a request sees it. */
+export interface RequestHost {
+  nreqs: number;
+  npending: number;
+  /** @internal */ _submit(req: SchedulableRequest): void;
+  /** @internal */ _unqueue(req: SchedulableRequest): void;
+  /** @internal */ _executed(): void;
+  /** @internal */ _done(): void;
+}
+
+/** The group a request may belong to, as the request sees it. */
+export interface RequestParent {
+  /** @internal */ _memberDone(member: object, err: unknown, taken: boolean): void;
+}
+
+const kStates: readonly RequestState[] = ['ready', 'execute', 'pending', 'result', 'done'];
+const kReady = 0;
+const kExecute = 1;
+const kPending = 2;
+const kResult = 3;
+const kDone = 4;
+
+const kCancelled = 1;
+const kObserved = 2;
+const kFailed = 4;
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve?: (value: T) => void;
+  reject?: (reason: unknown) => void;
+}
+
+function reportUncaught(error: unknown): void {
+  process.nextTick(() => {
+    throw error;
+  });
+}
+
+/**
+ * One file-system request. It is returned at once by every operation and is
+ * `PromiseLike`: `await req` gives the value, or throws Node's error or an
+ * {@link AbortError}.
+ *
+ * States, in order: `ready` (queued), `execute` (in the thread pool),
+ * `pending` (finished there, result not yet delivered), `result` (callback
+ * and promise reactions being delivered), `done`.
+ *
+ * Perf: the native promise is made on the first `then`, so a request nobody
+ * awaits costs this object alone.
+ *
+ * @example
+ * const req = aio.stat('/etc/passwd', { priority: 2 });
+ * req.cancel();            // no-op once done
+ * const st = await req;    // or rejects with an AbortError
+ * @see IO::AIO IO::AIO::REQ
+ */
+export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableRequest {
+  /** @internal */ _prev: QueueEntry | null = null;
+  /** @internal */ _next: QueueEntry | null = null;
+  /** @internal */ _group: RequestParent | null = null;
+
+  readonly #host: RequestHost;
+  #op: Executable<unknown, T> | null;
+  #args: unknown;
+  #state: number = kReady;
+  readonly #priority: number;
+  #flags = 0;
+  #callback: RequestCallback<T> | null;
+  #signal: AbortSignal | null = null;
+  /** The value, the error, or the pending AbortError of a cancelled execution. */
+  #outcome: unknown;
+  #deferred: Deferred<T> | null = null;
+
+  /** @internal Made by a context's operation methods, never by users. */
+  constructor(
+    host: RequestHost,
+    op: Executable<unknown, T> | null,
+    args: unknown,
+    priority: number,
+    callback: RequestCallback<T> | null,
+    signal: AbortSignal | null,
+  ) {
+    this.#host = host;
+    this.#op = op;
+    this.#args = args;
+    this.#priority = priority;
+    this.#callback = callback;
+    host.nreqs++;
+    if (signal !== null) {
+      if (signal.aborted) {
+        // Never runs; delivered on a microtask so no callback fires inside the call that made it.
+        this.#state = kPending;
+        host.npending++;
+        this.#flags |= kCancelled;
+        const error = new AbortError(undefined, { cause: signal.reason });
+        queueMicrotask(() => this.#deliver(error, undefined));
+        return;
+      }
+      this.#signal = signal;
+      watchSignal(signal, this);
+    }
+    if (op === null) this.#state = kExecute;
+    else host._submit(this);
+  }
+
+  /** `'ready' | 'execute' | 'pending' | 'result' | 'done'`. */
+  get state(): RequestState {
+    return kStates[this.#state] as RequestState;
+  }
+
+  /** The priority it was queued with, -4..4. */
+  get priority(): number {
+    return this.#priority;
+  }
+
+  /**
+   * Cancels the request. A ready request never runs and is done at once; an
+   * executing one finishes in the pool, its result is released (an fd is
+   * closed) and it rejects with an {@link AbortError} whose `cause` is
+   * `reason`. Later states: no-op.
+   * @see IO::AIO REQ->cancel
+   */
+  cancel(reason?: unknown): void {
+    const state = this.#state;
+    if (state === kReady) {
+      this.#host._unqueue(this);
+      this.#flags |= kCancelled;
+      this.#deliver(new AbortError(undefined, { cause: reason }), undefined);
+    } else if (state === kExecute && (this.#flags & kCancelled) === 0) {
+      this.#flags |= kCancelled;
+      this.#outcome = new AbortError(undefined, { cause: reason });
+      this._cancelExecuting(reason);
+    }
+  }
+
+  /**
+   * Replaces the callback (`null` removes it); returns the request.
+   * @see IO::AIO REQ->cb
+   */
+  cb(callback: RequestCallback<T> | null): this {
+    if (callback !== null && typeof callback !== 'function') {
+      throw Object.assign(new TypeError('The "callback" argument must be of type function or null'), {
+        code: 'ERR_INVALID_ARG_TYPE',
+      });
+    }
+    this.#callback = callback;
+    return this;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a request is a thenable on purpose.
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.#flags |= kObserved;
+    return this.#promise().then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    this.#flags |= kObserved;
+    return this.#promise().finally(onfinally);
+  }
+
+  #promise(): Promise<T> {
+    let deferred = this.#deferred;
+    if (deferred !== null) return deferred.promise;
+    if (this.#state === kDone) {
+      const outcome = this.#outcome;
+      deferred = {
+        promise: this.#flags & kFailed ? Promise.reject(outcome) : Promise.resolve(outcome as T),
+      };
+    } else {
+      const pending: Deferred<T> = { promise: undefined as unknown as Promise<T> };
+      pending.promise = new Promise<T>((resolve, reject) => {
+        pending.resolve = resolve;
+        pending.reject = reject;
+      });
+      deferred = pending;
+    }
+    this.#deferred = deferred;
+    return deferred.promise;
+  }
+
+  /** @internal The scheduler hands the request to the thread pool. */
+  _start(): void {
+    this.#state = kExecute;
+    const op = this.#op as Executable<unknown, T>;
+    try {
+      op.run(this.#args, (err, value) => this.#executed(err, value), this);
+    } catch (err) {
+      // Node's fs threw synchronously: report it as the request's failure, but asynchronously.
+      process.nextTick(() => this.#executed(err as NodeJS.ErrnoException, undefined));
+    }
+  }
+
+  /** True once cancelled (for operations that run in several steps). */
+  get cancelled(): boolean {
+    return (this.#flags & kCancelled) !== 0;
+  }
+
+  #executed(err: NodeJS.ErrnoException | null, value: T | undefined): void {
+    if (this.#state !== kExecute) return; // a misbehaving operation called done twice
+    this.#state = kPending;
+    const host = this.#host;
+    host.npending++;
+    // Refill the pool before delivering: the threads get work while callbacks run.
+    host._executed();
+    if (this.#flags & kCancelled) {
+      if (err === null && value !== undefined) this.#release(value);
+      this.#deliver(this.#outcome as AbortError, undefined);
+    } else {
+      this.#deliver(err, value);
+    }
+  }
+
+  #release(value: T): void {
+    const release = this.#op?.release;
+    if (release === undefined) return;
+    try {
+      release(value);
+    } catch (error) {
+      reportUncaught(error);
+    }
+  }
+
+  /** @internal Delivers an outcome: result state, callback, promise, group, done. */
+  _deliver(err: unknown, value: T | undefined): void {
+    this.#deliver(err, value);
+  }
+
+  /** @internal Hook for groups: cancel what an executing request holds. */
+  _cancelExecuting(_reason: unknown): void {}
+
+  /** @internal The AbortError a cancelled group finishes with. */
+  get _cancellation(): unknown {
+    return this.#flags & kCancelled ? this.#outcome : undefined;
+  }
+
+  /** @internal Marks a request cancelled without delivering (groups do their own delivery). */
+  _markCancelled(reason: unknown): void {
+    if (this.#flags & kCancelled) return;
+    this.#flags |= kCancelled;
+    this.#outcome = new AbortError(undefined, { cause: reason });
+  }
+
+  #deliver(err: unknown, value: T | undefined): void {
+    const host = this.#host;
+    if (this.#state === kPending) host.npending--;
+    this.#state = kResult;
+    this.#op = null;
+    this.#args = undefined;
+    const signal = this.#signal;
+    if (signal !== null) {
+      this.#signal = null;
+      unwatchSignal(signal, this);
+    }
+    const failed = err !== null && err !== undefined;
+    if (failed) {
+      this.#flags |= kFailed;
+      this.#outcome = err;
+    } else {
+      this.#outcome = value;
+    }
+    const callback = this.#callback;
+    const taken = callback !== null || (this.#flags & kObserved) !== 0;
+    if (callback !== null) {
+      this.#callback = null;
+      try {
+        callback((failed ? err : null) as NodeJS.ErrnoException | null, value as T);
+      } catch (error) {
+        reportUncaught(error);
+      }
+    }
+    const deferred = this.#deferred;
+    if (deferred !== null) {
+      if (failed) deferred.reject?.(err);
+      else deferred.resolve?.(value as T);
+    }
+    this.#state = kDone;
+    const group = this._group;
+    if (group !== null) {
+      this._group = null;
+      group._memberDone(this, failed ? err : null, taken);
+    } else if (failed && !taken && !isAbortError(err)) {
+      // Nobody can see this failure: surface it exactly as an unobserved native rejection.
+      void Promise.reject(err);
+    }
+    host._done();
+  }
+}
