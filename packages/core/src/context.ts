@@ -1,9 +1,14 @@
+import type { BigIntStats, Stats } from 'node:fs';
 import { catalogue } from './catalogue/index.js';
+import type { StatOptions } from './catalogue/metadata.js';
+import type { NameOptions } from './catalogue/names.js';
+import type { ScandirOptions, ScandirResult } from './composite/scandir.js';
+import type { WalkOptions, WalkResult } from './composite/walk.js';
 import type { CompositeOperation, SingleOperation } from './catalogue/operation.js';
 import { AioGroup, type GroupOptions } from './group.js';
 import { AioRequest, type Executable, type RequestCallback, type RequestOptions } from './request.js';
 import { kDefaultMaxParallel, Scheduler, validateMaxParallel } from './scheduler.js';
-import { validateFunction, validateObject, validatePriority, validateSignal } from './validate.js';
+import { type PathLike, validateFunction, validateObject, validatePriority, validateSignal } from './validate.js';
 
 /** Options of {@link createAio}. */
 export interface AioOptions {
@@ -24,8 +29,42 @@ export type OperationMethod<O> = O extends SingleOperation<infer P, infer _A, in
     ? (...params: P) => AioGroup<T>
     : never;
 
+type Derived = { [K in keyof Catalogue]: OperationMethod<Catalogue[K]> };
+
+type WithBuffers<O> = Omit<O, 'encoding'> & { encoding: 'buffer' };
+
+/**
+ * The few methods whose value type depends on an option (`bigint`,
+ * `encoding: 'buffer'`): overloads over the derived signatures.
+ */
+export interface OptionTypedMethods {
+  /** @see IO::AIO aio_stat */
+  stat(target: PathLike | number, options?: StatOptions & { bigint?: false | undefined }): AioRequest<Stats>;
+  stat(target: PathLike | number, options: StatOptions<BigIntStats> & { bigint: true }): AioRequest<BigIntStats>;
+  /** @see IO::AIO aio_lstat */
+  lstat(target: PathLike | number, options?: StatOptions & { bigint?: false | undefined }): AioRequest<Stats>;
+  lstat(target: PathLike | number, options: StatOptions<BigIntStats> & { bigint: true }): AioRequest<BigIntStats>;
+  /** @see IO::AIO aio_readdir */
+  readdir(path: PathLike, options?: NameOptions<string[]>): AioRequest<string[]>;
+  readdir(path: PathLike, options: WithBuffers<NameOptions<Buffer[]>>): AioRequest<Buffer[]>;
+  /** @see IO::AIO aio_readlink */
+  readlink(path: PathLike, options?: NameOptions<string>): AioRequest<string>;
+  readlink(path: PathLike, options: WithBuffers<NameOptions<Buffer>>): AioRequest<Buffer>;
+  /** @see IO::AIO aio_realpath */
+  realpath(path: PathLike, options?: NameOptions<string>): AioRequest<string>;
+  realpath(path: PathLike, options: WithBuffers<NameOptions<Buffer>>): AioRequest<Buffer>;
+  /** @see IO::AIO aio_scandir */
+  scandir(path: PathLike, options?: ScandirOptions): AioGroup<ScandirResult<string>>;
+  scandir(path: PathLike, options: WithBuffers<ScandirOptions>): AioGroup<ScandirResult<Buffer>>;
+  /** Walks a tree; see {@link WalkOptions}. */
+  walk(root: PathLike, options?: WalkOptions<string> & { encoding?: 'utf8' | undefined }): AioGroup<WalkResult>;
+  walk(root: PathLike, options: WalkOptions<Buffer> & { encoding: 'buffer' }): AioGroup<WalkResult>;
+}
+
+type Overloaded = keyof OptionTypedMethods;
+
 /** Every operation of the catalogue, as a method. */
-export type OperationMethods = { [K in keyof Catalogue]: OperationMethod<Catalogue[K]> };
+export type OperationMethods = Omit<Derived, Overloaded> & OptionTypedMethods;
 
 /** Names of the operations in the catalogue. */
 export type OperationName = keyof Catalogue;

@@ -82,6 +82,7 @@ export interface SystemError extends Error {
 const kSystemMessages: Record<string, string> = {
   ENOSYS: 'function not implemented',
   EINVAL: 'invalid argument',
+  ENOTDIR: 'not a directory',
 };
 
 /**

@@ -48,6 +48,7 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   #added = 0;
   #result: R | undefined = undefined;
   #errors: unknown[] = [];
+  #failure: unknown = undefined;
   #controller: AbortController | null = null;
 
   /** @internal Made by `aio.group()` and the composite requests. */
@@ -150,6 +151,41 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     return this;
   }
 
+  /** The current limit (0: feeding paused). */
+  get currentLimit(): number {
+    return this.#limit;
+  }
+
+  /**
+   * @internal For composites: the group will reject with `error` (the first
+   * one given wins) and its remaining members are cancelled.
+   */
+  _fail(error: unknown): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    this.cancelSubs();
+  }
+
+  /**
+   * @internal For composites: adds a clean-up request (close, unlink) that
+   * must run even when the group is cancelled; the group waits for it.
+   */
+  _addCleanup(member: AioRequest<unknown>): void {
+    if (this.state !== 'execute') return;
+    member._group = this;
+    this.#members.add(member);
+  }
+
+  /**
+   * @internal For composites that pause with `limit(0)`: sets a feeder
+   * without touching the limit.
+   */
+  _setFeeder(feeder: () => void): void {
+    if (this.state !== 'execute' || this._cancellation !== undefined) return;
+    this.#feeder = feeder;
+    this.#pump();
+  }
+
   /**
    * Cancels the members and the feeder, but lets the group finish normally.
    * @see IO::AIO GRP->cancel_subs
@@ -208,6 +244,8 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     const cancellation = this._cancellation;
     if (cancellation !== undefined) {
       this._deliver(cancellation, undefined);
+    } else if (this.#failure !== undefined) {
+      this._deliver(this.#failure, undefined);
     } else if (this.#errors.length > 0) {
       const errors = this.#errors;
       this.#errors = [];

@@ -22,6 +22,10 @@ export {
   type DirentType,
   type ReaddirxResult,
 } from './catalogue/directories.js';
+export { AioWorkingDirectory } from './composite/index.js';
+export type { ScandirOptions, ScandirResult } from './composite/scandir.js';
+export type { WalkEntry, WalkOptions, WalkResult } from './composite/walk.js';
+export type { PathBytes } from './composite/path.js';
 export { kMaxPriority, kMinPriority, type NameEncoding, type PathLike } from './validate.js';
 
 import { createAio } from './context.js';

@@ -115,11 +115,12 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
   #state: number = kReady;
   readonly #priority: number;
   #flags = 0;
-  #callback: RequestCallback<T> | null;
+  /** Perf: typed loosely so AioRequest<T> stays covariant in T (assignable to AioRequest<unknown>). */
+  #callback: RequestCallback<never> | null;
   #signal: AbortSignal | null = null;
   /** The value, the error, or the pending AbortError of a cancelled execution. */
   #outcome: unknown;
-  #deferred: Deferred<T> | null = null;
+  #deferred: Deferred<unknown> | null = null;
 
   /** @internal Made by a context's operation methods, never by users. */
   constructor(
@@ -134,7 +135,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     this.#op = op;
     this.#args = args;
     this.#priority = priority;
-    this.#callback = callback;
+    this.#callback = callback as RequestCallback<never> | null;
     host.nreqs++;
     if (signal !== null) {
       if (signal.aborted) {
@@ -193,7 +194,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
         code: 'ERR_INVALID_ARG_TYPE',
       });
     }
-    this.#callback = callback;
+    this.#callback = callback as RequestCallback<never> | null;
     return this;
   }
 
@@ -203,7 +204,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     this.#flags |= kObserved;
-    return this.#promise().then(onfulfilled, onrejected);
+    return (this.#promise() as Promise<T>).then(onfulfilled, onrejected);
   }
 
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
@@ -212,20 +213,20 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
 
   finally(onfinally?: (() => void) | null): Promise<T> {
     this.#flags |= kObserved;
-    return this.#promise().finally(onfinally);
+    return (this.#promise() as Promise<T>).finally(onfinally);
   }
 
-  #promise(): Promise<T> {
+  #promise(): Promise<unknown> {
     let deferred = this.#deferred;
     if (deferred !== null) return deferred.promise;
     if (this.#state === kDone) {
       const outcome = this.#outcome;
       deferred = {
-        promise: this.#flags & kFailed ? Promise.reject(outcome) : Promise.resolve(outcome as T),
+        promise: this.#flags & kFailed ? Promise.reject(outcome) : Promise.resolve(outcome),
       };
     } else {
-      const pending: Deferred<T> = { promise: undefined as unknown as Promise<T> };
-      pending.promise = new Promise<T>((resolve, reject) => {
+      const pending: Deferred<unknown> = { promise: undefined as unknown as Promise<unknown> };
+      pending.promise = new Promise((resolve, reject) => {
         pending.resolve = resolve;
         pending.reject = reject;
       });
@@ -320,7 +321,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     if (callback !== null) {
       this.#callback = null;
       try {
-        callback((failed ? err : null) as NodeJS.ErrnoException | null, value as T);
+        (callback as RequestCallback<T | undefined>)((failed ? err : null) as NodeJS.ErrnoException | null, value);
       } catch (error) {
         reportUncaught(error);
       }
@@ -328,7 +329,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     const deferred = this.#deferred;
     if (deferred !== null) {
       if (failed) deferred.reject?.(err);
-      else deferred.resolve?.(value as T);
+      else deferred.resolve?.(value);
     }
     this.#state = kDone;
     const group = this._group;

@@ -114,7 +114,7 @@ export const dataOperations = {
       inOffset: validateLength(inOffset, 'inOffset'),
       length: validateLength(length, 'length'),
     }),
-    run: (a, done, req) => sendfile(a.outFd, a.inFd, a.inOffset, a.length, done, req),
+    run: (a, done: Done<number>, req) => sendfile(a.outFd, a.inFd, a.inOffset, a.length, done, req),
   }),
 
   /**
@@ -130,7 +130,7 @@ export const dataOperations = {
       offset: validateLength(offset, 'offset'),
       length: validateLength(length, 'length'),
     }),
-    run: (a, done, req) => readahead(a.fd, a.offset, a.length, done, req),
+    run: (a, done: Done<void>, req) => readahead(a.fd, a.offset, a.length, done, req),
   }),
 
   /**
@@ -147,7 +147,7 @@ export const dataOperations = {
       offset: 0,
       length: 0,
     }),
-    run: slurp,
+    run: (a: SlurpArgs, done: Done<Buffer>, req) => slurp(a, done, req),
   }),
 
   /**
@@ -164,6 +164,6 @@ export const dataOperations = {
       offset: offset === undefined ? 0 : validateInteger(offset, 'offset', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
       length: length === undefined ? 0 : validateLength(length, 'length'),
     }),
-    run: slurp,
+    run: (a: SlurpArgs, done: Done<Buffer>, req) => slurp(a, done, req),
   }),
 };

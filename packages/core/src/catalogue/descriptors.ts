@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { RequestOptions } from '../request.js';
+import type { Done, RequestOptions } from '../request.js';
 import {
   type PathLike,
   validateBuffer,
@@ -55,7 +55,7 @@ export const descriptorOperations = {
       mode?: number | string | null,
       _options?: RequestOptions<number>,
     ) => ({ path: validatePath(path), flags: validateOpenFlags(flags), mode: validateMode(mode, 'mode', 0o666) }),
-    run: (a, done) => fs.open(a.path, a.flags, a.mode, done),
+    run: (a, done: Done<number>) => fs.open(a.path, a.flags, a.mode, done),
     release: (fd: number) => fs.close(fd, ignore),
   }),
 
@@ -68,7 +68,7 @@ export const descriptorOperations = {
     syscall: 'close',
     optsIndex: 1,
     prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
-    run: (fd, done) => fs.close(fd, done),
+    run: (fd, done: Done<void>) => fs.close(fd, done),
   }),
 
   /**
@@ -90,7 +90,7 @@ export const descriptorOperations = {
       bufferOffset?: number,
       _options?: RequestOptions<number>,
     ) => prepareTransfer(fd, offset, length, buffer, bufferOffset),
-    run: (a, done) =>
+    run: (a, done: Done<number>) =>
       fs.read(a.fd, a.buffer, a.bufferOffset, a.length, a.position, (err, bytes) => done(err, bytes)),
   }),
 
@@ -111,7 +111,7 @@ export const descriptorOperations = {
       bufferOffset?: number,
       _options?: RequestOptions<number>,
     ) => prepareTransfer(fd, offset, length, buffer, bufferOffset),
-    run: (a, done) =>
+    run: (a, done: Done<number>) =>
       fs.write(a.fd, a.buffer, a.bufferOffset, a.length, a.position, (err, bytes) => done(err, bytes)),
   }),
 
@@ -124,7 +124,7 @@ export const descriptorOperations = {
     syscall: 'fsync',
     optsIndex: 1,
     prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
-    run: (fd, done) => fs.fsync(fd, done),
+    run: (fd, done: Done<void>) => fs.fsync(fd, done),
   }),
 
   /**
@@ -136,6 +136,6 @@ export const descriptorOperations = {
     syscall: 'fdatasync',
     optsIndex: 1,
     prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
-    run: (fd, done) => fs.fdatasync(fd, done),
+    run: (fd, done: Done<void>) => fs.fdatasync(fd, done),
   }),
 };

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { RequestOptions } from '../request.js';
+import type { Done, RequestOptions } from '../request.js';
 import { type PathLike, validateInteger, validatePath } from '../validate.js';
 import { encodingOptions, type NameOptions } from './names.js';
 import { single } from './operation.js';
@@ -90,7 +90,7 @@ export const directoryOperations = {
       path: validatePath(path),
       options: encodingOptions(options),
     }),
-    run: (a, done) =>
+    run: (a, done: Done<string[]>) =>
       fs.readdir(a.path, a.options as fs.ObjectEncodingOptions, done as (err: Error | null, names: unknown) => void),
   }),
 
@@ -110,7 +110,7 @@ export const directoryOperations = {
       flags: validateInteger(flags, 'flags', 0, 0xff) & ~READDIR_FOUND_UNKNOWN,
       options: { encoding: encodingOptions(options).encoding, withFileTypes: true },
     }),
-    run: (a: ReaddirxArgs, done) =>
+    run: (a: ReaddirxArgs, done: Done<ReaddirxResult>) =>
       fs.readdir(a.path, a.options as { withFileTypes: true }, (err, dirents) => {
         if (err !== null) return done(err);
         let flags = a.flags;

@@ -1,3 +1,4 @@
+import { compositeOperations } from '../composite/index.js';
 import { dataOperations } from './data.js';
 import { descriptorOperations } from './descriptors.js';
 import { directoryOperations } from './directories.js';
@@ -18,4 +19,5 @@ export const catalogue = {
   ...dataOperations,
   ...specialOperations,
   ...unavailableOperations,
+  ...compositeOperations,
 };

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { invalidArgType, systemError } from '../errors.js';
-import type { RequestOptions } from '../request.js';
+import type { Done, RequestOptions } from '../request.js';
 import {
   type PathLike,
   validateBoolean,
@@ -13,15 +13,18 @@ import {
 import { later, single } from './operation.js';
 
 /** Options of stat and lstat. */
-export interface StatOptions extends RequestOptions<fs.Stats | fs.BigIntStats> {
+export interface StatOptions<S extends fs.Stats | fs.BigIntStats = fs.Stats> extends RequestOptions<S> {
   /** Resolve with `fs.BigIntStats` (nanosecond times, 64-bit sizes). @default false */
   bigint?: boolean | undefined;
 }
 
+/** `{ bigint: true }` gives BigIntStats; the method overloads type that, the catalogue says Stats. */
+type StatCallback = (err: NodeJS.ErrnoException | null, stats: fs.Stats | fs.BigIntStats) => void;
+
 const kPlainStat = { bigint: false } as const;
 const kBigintStat = { bigint: true } as const;
 
-function statOptions(options: StatOptions | undefined): fs.StatOptions {
+function statOptions(options: { bigint?: unknown } | undefined): fs.StatOptions {
   return validateBoolean(options?.bigint, 'options.bigint') ? kBigintStat : kPlainStat;
 }
 
@@ -30,7 +33,7 @@ export interface StatArgs {
   options: fs.StatOptions;
 }
 
-function prepareStat(target: unknown, options: StatOptions | undefined): StatArgs {
+function prepareStat(target: unknown, options: { bigint?: unknown } | undefined): StatArgs {
   return { target: validatePathOrFd(target), options: statOptions(options) };
 }
 
@@ -60,8 +63,10 @@ export const metadataOperations = {
     syscall: 'stat',
     optsIndex: 1,
     prepare: (target: PathLike | number, options?: StatOptions) => prepareStat(target, options),
-    run: (a: StatArgs, done) =>
-      typeof a.target === 'number' ? fs.fstat(a.target, a.options, done) : fs.stat(a.target, a.options, done),
+    run: (a: StatArgs, done: Done<fs.Stats>) =>
+      typeof a.target === 'number'
+        ? fs.fstat(a.target, a.options, done as StatCallback)
+        : fs.stat(a.target, a.options, done as StatCallback),
   }),
 
   /**
@@ -73,8 +78,10 @@ export const metadataOperations = {
     syscall: 'lstat',
     optsIndex: 1,
     prepare: (target: PathLike | number, options?: StatOptions) => prepareStat(target, options),
-    run: (a: StatArgs, done) =>
-      typeof a.target === 'number' ? fs.fstat(a.target, a.options, done) : fs.lstat(a.target, a.options, done),
+    run: (a: StatArgs, done: Done<fs.Stats>) =>
+      typeof a.target === 'number'
+        ? fs.fstat(a.target, a.options, done as StatCallback)
+        : fs.lstat(a.target, a.options, done as StatCallback),
   }),
 
   /**
@@ -86,7 +93,7 @@ export const metadataOperations = {
     syscall: 'statfs',
     optsIndex: 1,
     prepare: (target: PathLike | number, _options?: RequestOptions<fs.StatsFs>) => validatePathOrFd(target),
-    run: (target, done) => {
+    run: (target, done: Done<fs.StatsFs>) => {
       const path = typeof target === 'number' ? fdPath(target) : target;
       if (path === null) later(done, systemError('ENOSYS', 'fstatfs'));
       else fs.statfs(path, done);
@@ -111,7 +118,7 @@ export const metadataOperations = {
       const [a, m] = bothOrNeither(atime, mtime);
       return { target: validatePathOrFd(target), atime: a, mtime: m };
     },
-    run: (a, done) =>
+    run: (a, done: Done<void>) =>
       typeof a.target === 'number'
         ? fs.futimes(a.target, a.atime, a.mtime, done)
         : fs.utimes(a.target, a.atime, a.mtime, done),
@@ -131,7 +138,7 @@ export const metadataOperations = {
       gid: number | null,
       _options?: RequestOptions<void>,
     ) => ({ target: validatePathOrFd(target), uid: validateId(uid, 'uid'), gid: validateId(gid, 'gid') }),
-    run: (a, done) =>
+    run: (a, done: Done<void>) =>
       typeof a.target === 'number'
         ? fs.fchown(a.target, a.uid, a.gid, done)
         : fs.chown(a.target, a.uid, a.gid, done),
@@ -149,7 +156,7 @@ export const metadataOperations = {
       if (mode === undefined || mode === null) throw invalidArgType('mode', 'of type number or an octal string', mode);
       return { target: validatePathOrFd(target), mode: validateMode(mode, 'mode', 0) };
     },
-    run: (a, done) =>
+    run: (a, done: Done<void>) =>
       typeof a.target === 'number' ? fs.fchmod(a.target, a.mode, done) : fs.chmod(a.target, a.mode, done),
   }),
 
@@ -165,7 +172,7 @@ export const metadataOperations = {
       target: validatePathOrFd(target),
       length: validateLength(length, 'length'),
     }),
-    run: (a, done) =>
+    run: (a, done: Done<void>) =>
       typeof a.target === 'number'
         ? fs.ftruncate(a.target, a.length, done)
         : fs.truncate(a.target, a.length, done),

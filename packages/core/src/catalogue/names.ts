@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { RequestOptions } from '../request.js';
+import type { Done, RequestOptions } from '../request.js';
 import { type NameEncoding, type PathLike, validateEncoding, validateMode, validatePath } from '../validate.js';
 import { single } from './operation.js';
 
@@ -51,7 +51,7 @@ export const nameOperations = {
     syscall: 'unlink',
     optsIndex: 1,
     prepare: (path: PathLike, _options?: RequestOptions<void>) => validatePath(path),
-    run: (path, done) => fs.unlink(path, done),
+    run: (path, done: Done<void>) => fs.unlink(path, done),
   }),
 
   /**
@@ -63,7 +63,7 @@ export const nameOperations = {
     syscall: 'rmdir',
     optsIndex: 1,
     prepare: (path: PathLike, _options?: RequestOptions<void>) => validatePath(path),
-    run: (path, done) => fs.rmdir(path, done),
+    run: (path, done: Done<void>) => fs.rmdir(path, done),
   }),
 
   /**
@@ -78,7 +78,7 @@ export const nameOperations = {
       path: validatePath(path),
       mode: validateMode(mode, 'mode', 0o777),
     }),
-    run: (a, done) => fs.mkdir(a.path, a.mode, (err) => done(err)),
+    run: (a, done: Done<void>) => fs.mkdir(a.path, a.mode, (err) => done(err)),
   }),
 
   /**
@@ -90,7 +90,7 @@ export const nameOperations = {
     syscall: 'link',
     optsIndex: 2,
     prepare: (src: PathLike, dst: PathLike, _options?: RequestOptions<void>) => pair(src, 'src', dst, 'dst'),
-    run: (a, done) => fs.link(a.from, a.to, done),
+    run: (a, done: Done<void>) => fs.link(a.from, a.to, done),
   }),
 
   /**
@@ -103,7 +103,7 @@ export const nameOperations = {
     optsIndex: 2,
     prepare: (target: PathLike, path: PathLike, _options?: RequestOptions<void>) =>
       pair(target, 'target', path, 'path'),
-    run: (a, done) => fs.symlink(a.from, a.to, done),
+    run: (a, done: Done<void>) => fs.symlink(a.from, a.to, done),
   }),
 
   /**
@@ -115,7 +115,7 @@ export const nameOperations = {
     syscall: 'readlink',
     optsIndex: 1,
     prepare: (path: PathLike, options?: NameOptions<string | Buffer>) => named(path, options),
-    run: (a: NamedPath, done) => fs.readlink(a.path, a.options as fs.EncodingOption, done),
+    run: (a: NamedPath, done: Done<string>) => fs.readlink(a.path, a.options as fs.EncodingOption, done),
   }),
 
   /**
@@ -127,7 +127,7 @@ export const nameOperations = {
     syscall: 'realpath',
     optsIndex: 1,
     prepare: (path: PathLike, options?: NameOptions<string | Buffer>) => named(path, options),
-    run: (a: NamedPath, done) => fs.realpath.native(a.path, a.options as fs.EncodingOption, done),
+    run: (a: NamedPath, done: Done<string>) => fs.realpath.native(a.path, a.options as fs.EncodingOption, done),
   }),
 
   /**
@@ -139,6 +139,6 @@ export const nameOperations = {
     syscall: 'rename',
     optsIndex: 2,
     prepare: (src: PathLike, dst: PathLike, _options?: RequestOptions<void>) => pair(src, 'src', dst, 'dst'),
-    run: (a, done) => fs.rename(a.from, a.to, done),
+    run: (a, done: Done<void>) => fs.rename(a.from, a.to, done),
   }),
 };

@@ -1,4 +1,4 @@
-import type { RequestOptions } from '../request.js';
+import type { Done, RequestOptions } from '../request.js';
 import { outOfRange, invalidArgType } from '../errors.js';
 import { single } from './operation.js';
 
@@ -17,7 +17,7 @@ export const specialOperations = {
     syscall: 'nop',
     optsIndex: 0,
     prepare: (_options?: RequestOptions<void>) => undefined,
-    run: (_args, done) => {
+    run: (_args, done: Done<void>) => {
       setImmediate(done, null);
     },
   }),
@@ -36,7 +36,7 @@ export const specialOperations = {
       if (!(seconds >= 0 && seconds <= kMaxBusySeconds)) throw outOfRange('seconds', `>= 0 && <= ${kMaxBusySeconds}`, seconds);
       return seconds * 1000;
     },
-    run: (ms, done) => {
+    run: (ms, done: Done<void>) => {
       setTimeout(done, ms, null);
     },
   }),

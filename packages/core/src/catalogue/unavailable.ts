@@ -1,5 +1,5 @@
 import { systemError } from '../errors.js';
-import type { RequestOptions } from '../request.js';
+import type { Done, RequestOptions } from '../request.js';
 import { type PathLike, validateFd, validatePath } from '../validate.js';
 import { later, single } from './operation.js';
 
@@ -21,7 +21,7 @@ function unavailable<P extends unknown[]>(
       check(...params);
       return syscall;
     },
-    run: (name: string, done) => later(done, systemError('ENOSYS', name)),
+    run: (name: string, done: Done<never>) => later(done, systemError('ENOSYS', name)),
   });
 }
 

@@ -1,0 +1,36 @@
+import { composite } from '../catalogue/operation.js';
+import type { AioContext } from '../context.js';
+import type { AioGroup, GroupOptions } from '../group.js';
+import { type PathLike, validatePath } from '../validate.js';
+import type { PathBytes } from './path.js';
+
+/** open read-only, fsync, close: makes a directory's changes (renames, creations) durable. */
+function startPathsync(aio: AioContext, path: PathBytes, group: AioGroup<void>): void {
+  const priority = group.priority;
+  group.add(
+    aio.open(path, 'r', 0, {
+      priority,
+      callback: (err, fd) => {
+        if (err !== null) return group._fail(err);
+        group.add(
+          aio.fsync(fd, {
+            priority,
+            callback: (serr) => {
+              if (serr !== null) group._fail(serr);
+              // Invariant: the fd is closed whatever happened, also when the group was cancelled.
+              group._addCleanup(aio.close(fd, { priority, callback: (cerr) => cerr !== null && group._fail(cerr) }));
+            },
+          }),
+        );
+      },
+    }),
+  );
+}
+
+export const pathsyncOperation = composite({
+  perl: 'aio_pathsync',
+  syscall: 'fsync',
+  optsIndex: 1,
+  prepare: (path: PathLike, _options?: GroupOptions<void>) => validatePath(path),
+  start: startPathsync,
+});

@@ -1,0 +1,191 @@
+import type { Stats } from 'node:fs';
+import { READDIR_DENTS, READDIR_DIRS_FIRST, READDIR_FOUND_UNKNOWN, type DirEntry } from '../catalogue/directories.js';
+import { composite } from '../catalogue/operation.js';
+import type { AioContext } from '../context.js';
+import type { AioGroup, GroupOptions } from '../group.js';
+import { type NameEncoding, type PathLike, validateBoolean, validateEncoding, validateInteger, validatePath } from '../validate.js';
+import { joinPath, type PathBytes } from './path.js';
+
+/** What scandir resolves with: real directories apart from everything else. */
+export interface ScandirResult<N extends PathBytes = string> {
+  /** Names of the real subdirectories (never symlinks to directories). */
+  dirs: N[];
+  /** Names of everything else. */
+  nondirs: N[];
+}
+
+/** Options of scandir. */
+export interface ScandirOptions extends GroupOptions<ScandirResult<PathBytes>> {
+  /** Most stat requests in flight when entries must be stat'ed. @default 4 */
+  maxreq?: number | undefined;
+  /** `'buffer'` gives names as Buffers, byte for byte. @default 'utf8' */
+  encoding?: NameEncoding | undefined;
+  /**
+   * Use the entry types readdir reports. `false` ignores them and classifies
+   * entries by stat, as IO::AIO does on file systems without types.
+   * @default true
+   */
+  types?: boolean | undefined;
+}
+
+export interface ScandirArgs {
+  path: PathBytes;
+  maxreq: number;
+  encoding: NameEncoding;
+  types: boolean;
+}
+
+/** The stat fields whose change while reading shows the directory changed. */
+function fingerprint(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.nlink}:${st.size}:${st.mtimeMs}`;
+}
+
+/** Splits typed entries; used directly when no type was unknown. */
+function splitByType(entries: DirEntry[]): ScandirResult<PathBytes> {
+  const dirs: PathBytes[] = [];
+  const nondirs: PathBytes[] = [];
+  for (const entry of entries) (entry.type === 'dir' ? dirs : nondirs).push(entry.name);
+  return { dirs, nondirs };
+}
+
+/**
+ * Classifies names by stat, IO::AIO's way: `name/.` stat'able means a
+ * directory or a symlink to one, and an lstat tells which. `expected` is the
+ * number of subdirectories the link count promises (-1: unknown); once that
+ * many are found the rest are non-directories without a stat.
+ */
+function classifyByStat(
+  aio: AioContext,
+  group: AioGroup<ScandirResult<PathBytes>>,
+  a: ScandirArgs,
+  names: PathBytes[],
+  expected: number,
+): void {
+  const priority = group.priority;
+  const result: ScandirResult<PathBytes> = { dirs: [], nondirs: [] };
+  let next = 0;
+  const stats = aio.group({ priority, callback: () => group.result(result) });
+  group.add(stats);
+  stats.limit(a.maxreq).feed(() => {
+    if (next >= names.length) return;
+    const name = names[next++] as PathBytes;
+    const path = joinPath(a.path, name);
+    stats.add(
+      aio.stat(joinPath(path, '.'), {
+        priority,
+        callback: (err) => {
+          if (err !== null) {
+            result.nondirs.push(name);
+            return;
+          }
+          stats.add(
+            aio.lstat(path, {
+              priority,
+              callback: (lerr, st) => {
+                if (lerr === null && st.isDirectory()) {
+                  result.dirs.push(name);
+                  if (--expected === 0) {
+                    // Every subdirectory the link count promised is found: the rest are not directories.
+                    for (; next < names.length; next++) result.nondirs.push(names[next] as PathBytes);
+                  }
+                } else {
+                  result.nondirs.push(name);
+                }
+              },
+            }),
+          );
+        },
+      }),
+    );
+  });
+}
+
+/** The link-count path: stat, read names (likely directories first), stat again, then classify. */
+function scanWithoutTypes(aio: AioContext, group: AioGroup<ScandirResult<PathBytes>>, a: ScandirArgs): void {
+  const priority = group.priority;
+  group.add(
+    aio.stat(a.path, {
+      priority,
+      callback: (err, before) => {
+        if (err !== null) return group._fail(err);
+        const now = Math.floor(Date.now() / 1000);
+        group.add(
+          aio.readdirx(a.path, READDIR_DIRS_FIRST, {
+            priority,
+            encoding: a.encoding,
+            callback: (rerr, listing) => {
+              if (rerr !== null) return group._fail(rerr);
+              const names = listing.entries as PathBytes[];
+              group.add(
+                aio.stat(a.path, {
+                  priority,
+                  callback: (serr, after) => {
+                    if (serr !== null) return group._fail(serr);
+                    const steady =
+                      fingerprint(before) === fingerprint(after) && Math.floor(after.mtimeMs / 1000) !== now;
+                    const expected = steady ? after.nlink - 2 : -1;
+                    if (expected === 0) {
+                      group.result({ dirs: [], nondirs: names });
+                      return;
+                    }
+                    classifyByStat(aio, group, a, names, expected);
+                  },
+                }),
+              );
+            },
+          }),
+        );
+      },
+    }),
+  );
+}
+
+function startScandir(aio: AioContext, a: ScandirArgs, group: AioGroup<ScandirResult<PathBytes>>): void {
+  if (!a.types) return scanWithoutTypes(aio, group, a);
+  group.add(
+    aio.readdirx(a.path, READDIR_DENTS, {
+      priority: group.priority,
+      encoding: a.encoding,
+      callback: (err, listing) => {
+        if (err !== null) return group._fail(err);
+        const entries = listing.entries as DirEntry[];
+        if ((listing.flags & READDIR_FOUND_UNKNOWN) === 0) {
+          group.result(splitByType(entries));
+          return;
+        }
+        // Some types unknown: known directories stay directories, the unknown ones are stat'ed.
+        const known = entries.filter((e) => e.type !== 'unknown');
+        const unknown = entries.filter((e) => e.type === 'unknown').map((e) => e.name);
+        const split = splitByType(known);
+        const sub = aio.group<ScandirResult<PathBytes>>({
+          priority: group.priority,
+          callback: (serr, classified) => {
+            if (serr !== null) return group._fail(serr);
+            group.result({
+              dirs: [...split.dirs, ...classified.dirs],
+              nondirs: [...split.nondirs, ...classified.nondirs],
+            });
+          },
+        });
+        group.add(sub);
+        classifyByStat(aio, sub, a, unknown, -1);
+      },
+    }),
+  );
+}
+
+export const scandirOperation = composite({
+  perl: 'aio_scandir',
+  syscall: 'scandir',
+  optsIndex: 1,
+  prepare: (path: PathLike, options?: ScandirOptions): ScandirArgs => ({
+    path: validatePath(path),
+    maxreq:
+      options?.maxreq === undefined || options.maxreq === 0
+        ? 4
+        : validateInteger(options.maxreq, 'options.maxreq', 1, 1024),
+    encoding: validateEncoding(options?.encoding),
+    types: options?.types === undefined ? true : validateBoolean(options.types, 'options.types'),
+  }),
+  start: (aio: AioContext, a: ScandirArgs, group: AioGroup<ScandirResult<PathBytes>>) => startScandir(aio, a, group),
+});

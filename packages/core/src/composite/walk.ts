@@ -1,0 +1,192 @@
+import { READDIR_DENTS, READDIR_FOUND_UNKNOWN, type DirEntry } from '../catalogue/directories.js';
+import { composite } from '../catalogue/operation.js';
+import type { AioContext } from '../context.js';
+import type { AioGroup, GroupOptions } from '../group.js';
+import {
+  type PathLike,
+  validateBoolean,
+  validateEncoding,
+  validateFunction,
+  validateInteger,
+  validatePath,
+} from '../validate.js';
+import { joinPath, type PathBytes, stripTrailingSlashes } from './path.js';
+
+/** One entry of a walk: `'dir'` is a real directory, `'nondir'` everything else (symlinks to directories too). */
+export interface WalkEntry<P extends PathBytes = string> {
+  path: P;
+  type: 'dir' | 'nondir';
+}
+
+/** What a walk resolves with: how many entries of each kind it reported. */
+export interface WalkResult {
+  dirs: number;
+  nondirs: number;
+}
+
+/** Options of walk. */
+export interface WalkOptions<P extends PathBytes = string> extends GroupOptions<WalkResult> {
+  /** Most directory scans in flight. @default 8 */
+  maxreq?: number | undefined;
+  /** Called once per directory scanned, with its entries (the root itself is not an entry). */
+  onEntries?: ((dir: P, entries: WalkEntry<P>[]) => void) | undefined;
+  /**
+   * Called for a subdirectory that cannot be read; the walk goes on. Without
+   * it such an error fails the walk. An unreadable root always fails it.
+   */
+  onError?: ((error: NodeJS.ErrnoException) => void) | undefined;
+  /** Enter symlinks to directories, skipping any directory already entered (same device and inode). @default false */
+  followSymlinks?: boolean | undefined;
+  /** `'buffer'` gives paths as Buffers, byte for byte. @default 'utf8' */
+  encoding?: 'utf8' | 'buffer' | undefined;
+}
+
+export interface WalkArgs {
+  root: PathBytes;
+  maxreq: number;
+  onEntries: ((dir: PathBytes, entries: WalkEntry<PathBytes>[]) => void) | null;
+  onError: ((error: NodeJS.ErrnoException) => void) | null;
+  followSymlinks: boolean;
+  encoding: 'utf8' | 'buffer';
+}
+
+/** Default scans in flight: enough to keep libuv's four threads busy on directory reads. */
+export const kDefaultWalkScans = 8;
+
+function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): void {
+  const priority = group.priority;
+  const counts: WalkResult = { dirs: 0, nondirs: 0 };
+  const base = stripTrailingSlashes(a.root);
+  // Perf: a stack, not a queue: depth-first keeps the pending list short on wide trees.
+  const pending: PathBytes[] = [base];
+  const seen = new Set<string>();
+  let scanned = 0;
+
+  const readable = (dir: PathBytes): PathBytes => (dir.length === 0 ? '/' : dir);
+
+  const failed = (dir: PathBytes, err: NodeJS.ErrnoException): void => {
+    if (dir === base && scanned === 1) return group._fail(err);
+    if (a.onError !== null) a.onError(err);
+    else group._fail(err);
+  };
+
+  const report = (dir: PathBytes, entries: WalkEntry<PathBytes>[]): void => {
+    for (const entry of entries) {
+      if (entry.type === 'dir') {
+        counts.dirs++;
+        pending.push(entry.path);
+      } else {
+        counts.nondirs++;
+      }
+    }
+    a.onEntries?.(dir, entries);
+    if (pending.length > 0) group._setFeeder(feeder);
+  };
+
+  const classify = (dir: PathBytes, listing: DirEntry[]): void => {
+    const entries: WalkEntry<PathBytes>[] = new Array(listing.length);
+    const links: number[] = [];
+    for (let i = 0; i < listing.length; i++) {
+      const d = listing[i] as DirEntry;
+      entries[i] = { path: joinPath(dir, d.name), type: d.type === 'dir' ? 'dir' : 'nondir' };
+      if (a.followSymlinks && d.type === 'symlink') links.push(i);
+    }
+    if (links.length === 0) return report(dir, entries);
+    const targets = aio.group({ priority, callback: () => report(dir, entries) });
+    group.add(targets);
+    for (const i of links) {
+      const entry = entries[i] as WalkEntry<PathBytes>;
+      targets.add(
+        aio.stat(entry.path, {
+          priority,
+          callback: (err, st) => {
+            if (err === null && st.isDirectory()) entry.type = 'dir';
+          },
+        }),
+      );
+    }
+  };
+
+  const scan = (dir: PathBytes): void => {
+    scanned++;
+    group.add(
+      aio.readdirx(readable(dir), READDIR_DENTS, {
+        priority,
+        encoding: a.encoding,
+        callback: (err, listing) => {
+          if (err !== null) return failed(dir, err);
+          if ((listing.flags & READDIR_FOUND_UNKNOWN) === 0) return classify(dir, listing.entries as DirEntry[]);
+          // Types missing: scandir's stat-based split decides what is a directory.
+          group.add(
+            aio.scandir(readable(dir), {
+              priority,
+              encoding: a.encoding,
+              callback: (serr, split) => {
+                if (serr !== null) return failed(dir, serr);
+                classify(dir, [
+                  ...split.dirs.map((name): DirEntry => ({ name, type: 'dir' })),
+                  ...split.nondirs.map((name): DirEntry => ({ name, type: 'unknown' })),
+                ]);
+              },
+            }),
+          );
+        },
+      }),
+    );
+  };
+
+  /** With followSymlinks: a directory is entered once, whatever path leads to it. */
+  const scanOnce = (dir: PathBytes): void => {
+    group.add(
+      aio.stat(readable(dir), {
+        priority,
+        callback: (err, st) => {
+          if (err !== null) {
+            scanned++;
+            return failed(dir, err);
+          }
+          const key = `${st.dev}:${st.ino}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          scan(dir);
+        },
+      }),
+    );
+  };
+
+  const feeder = (): void => {
+    const dir = pending.pop();
+    if (dir === undefined) return;
+    if (a.followSymlinks) scanOnce(dir);
+    else scan(dir);
+  };
+
+  group.result(counts);
+  group.limit(a.maxreq);
+  group._setFeeder(feeder);
+}
+
+export const walkOperation = composite({
+  perl: null,
+  syscall: 'scandir',
+  optsIndex: 1,
+  prepare: <P extends PathBytes = string>(root: PathLike, options?: WalkOptions<P>): WalkArgs => ({
+    root: validatePath(root, 'root'),
+    maxreq:
+      options?.maxreq === undefined ? kDefaultWalkScans : validateInteger(options.maxreq, 'options.maxreq', 1, 1024),
+    onEntries:
+      options?.onEntries === undefined
+        ? null
+        : validateFunction<(dir: PathBytes, entries: WalkEntry<PathBytes>[]) => void>(
+            options.onEntries,
+            'options.onEntries',
+          ),
+    onError:
+      options?.onError === undefined
+        ? null
+        : validateFunction<(error: NodeJS.ErrnoException) => void>(options.onError, 'options.onError'),
+    followSymlinks: validateBoolean(options?.followSymlinks, 'options.followSymlinks'),
+    encoding: validateEncoding(options?.encoding) === 'buffer' ? 'buffer' : 'utf8',
+  }),
+  start: startWalk,
+});
