@@ -2,13 +2,19 @@ import type { BigIntStats, Stats } from 'node:fs';
 import { catalogue } from './catalogue/index.js';
 import type { StatOptions } from './catalogue/metadata.js';
 import type { NameOptions } from './catalogue/names.js';
+import type { CompositeOperation, SingleOperation } from './catalogue/operation.js';
 import type { ScandirOptions, ScandirResult } from './composite/scandir.js';
 import type { WalkOptions, WalkResult } from './composite/walk.js';
-import type { CompositeOperation, SingleOperation } from './catalogue/operation.js';
 import { AioGroup, type GroupOptions } from './group.js';
 import { AioRequest, type Executable, type RequestCallback, type RequestOptions } from './request.js';
 import { kDefaultMaxParallel, Scheduler, validateMaxParallel } from './scheduler.js';
-import { type PathLike, validateFunction, validateObject, validatePriority, validateSignal } from './validate.js';
+import {
+  type PathLike,
+  validateFunction,
+  validateObject,
+  validatePriority,
+  validateSignal,
+} from './validate.js';
 
 /** Options of {@link createAio}. */
 export interface AioOptions {
@@ -23,11 +29,12 @@ export interface AioOptions {
 type Catalogue = typeof catalogue;
 
 /** The method an operation becomes: same parameters, returns its request. */
-export type OperationMethod<O> = O extends SingleOperation<infer P, infer _A, infer T>
-  ? (...params: P) => AioRequest<T>
-  : O extends CompositeOperation<infer P, infer _A, infer T>
-    ? (...params: P) => AioGroup<T>
-    : never;
+export type OperationMethod<O> =
+  O extends SingleOperation<infer P, infer _A, infer T>
+    ? (...params: P) => AioRequest<T>
+    : O extends CompositeOperation<infer P, infer _A, infer T>
+      ? (...params: P) => AioGroup<T>
+      : never;
 
 type Derived = { [K in keyof Catalogue]: OperationMethod<Catalogue[K]> };
 
@@ -40,10 +47,16 @@ type WithBuffers<O> = Omit<O, 'encoding'> & { encoding: 'buffer' };
 export interface OptionTypedMethods {
   /** @see IO::AIO aio_stat */
   stat(target: PathLike | number, options?: StatOptions & { bigint?: false | undefined }): AioRequest<Stats>;
-  stat(target: PathLike | number, options: StatOptions<BigIntStats> & { bigint: true }): AioRequest<BigIntStats>;
+  stat(
+    target: PathLike | number,
+    options: StatOptions<BigIntStats> & { bigint: true },
+  ): AioRequest<BigIntStats>;
   /** @see IO::AIO aio_lstat */
   lstat(target: PathLike | number, options?: StatOptions & { bigint?: false | undefined }): AioRequest<Stats>;
-  lstat(target: PathLike | number, options: StatOptions<BigIntStats> & { bigint: true }): AioRequest<BigIntStats>;
+  lstat(
+    target: PathLike | number,
+    options: StatOptions<BigIntStats> & { bigint: true },
+  ): AioRequest<BigIntStats>;
   /** @see IO::AIO aio_readdir */
   readdir(path: PathLike, options?: NameOptions<string[]>): AioRequest<string[]>;
   readdir(path: PathLike, options: WithBuffers<NameOptions<Buffer[]>>): AioRequest<Buffer[]>;
@@ -57,7 +70,10 @@ export interface OptionTypedMethods {
   scandir(path: PathLike, options?: ScandirOptions): AioGroup<ScandirResult<string>>;
   scandir(path: PathLike, options: WithBuffers<ScandirOptions>): AioGroup<ScandirResult<Buffer>>;
   /** Walks a tree; see {@link WalkOptions}. */
-  walk(root: PathLike, options?: WalkOptions<string> & { encoding?: 'utf8' | undefined }): AioGroup<WalkResult>;
+  walk(
+    root: PathLike,
+    options?: WalkOptions<string> & { encoding?: 'utf8' | undefined },
+  ): AioGroup<WalkResult>;
   walk(root: PathLike, options: WalkOptions<Buffer> & { encoding: 'buffer' }): AioGroup<WalkResult>;
 }
 
@@ -81,11 +97,14 @@ function parseOptions(options: unknown): ParsedOptions {
   return {
     priority: validatePriority(o.priority),
     signal: validateSignal(o.signal) ?? null,
-    callback: o.callback === undefined ? null : validateFunction<RequestCallback<unknown>>(o.callback, 'options.callback'),
+    callback:
+      o.callback === undefined
+        ? null
+        : validateFunction<RequestCallback<unknown>>(o.callback, 'options.callback'),
   };
 }
 
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are derived from the catalogue at class set-up.
+/** The methods derived from the catalogue at class set-up (see the static block). */
 export interface AioContext extends OperationMethods {}
 
 /**

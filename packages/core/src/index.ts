@@ -1,31 +1,31 @@
-export { AbortError, type SystemError } from './errors.js';
-export { AioRequest, type RequestCallback, type RequestOptions, type RequestState } from './request.js';
-export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
 export {
-  AioContext,
-  createAio,
-  type AioOptions,
-  type OperationMethod,
-  type OperationMethods,
-  type OperationName,
-} from './context.js';
-export { catalogue } from './catalogue/index.js';
-export type { CompositeOperation, SingleOperation } from './catalogue/operation.js';
-export type { StatOptions } from './catalogue/metadata.js';
-export type { NameOptions } from './catalogue/names.js';
-export {
+  type DirEntry,
+  type DirentType,
   READDIR_DENTS,
   READDIR_DIRS_FIRST,
   READDIR_FOUND_UNKNOWN,
   READDIR_STAT_ORDER,
-  type DirEntry,
-  type DirentType,
   type ReaddirxResult,
 } from './catalogue/directories.js';
+export { catalogue } from './catalogue/index.js';
+export type { StatOptions } from './catalogue/metadata.js';
+export type { NameOptions } from './catalogue/names.js';
+export type { CompositeOperation, SingleOperation } from './catalogue/operation.js';
 export { AioWorkingDirectory } from './composite/index.js';
+export type { PathBytes } from './composite/path.js';
 export type { ScandirOptions, ScandirResult } from './composite/scandir.js';
 export type { WalkEntry, WalkOptions, WalkResult } from './composite/walk.js';
-export type { PathBytes } from './composite/path.js';
+export {
+  AioContext,
+  type AioOptions,
+  createAio,
+  type OperationMethod,
+  type OperationMethods,
+  type OperationName,
+} from './context.js';
+export { AbortError, type SystemError } from './errors.js';
+export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
+export { AioRequest, type RequestCallback, type RequestOptions, type RequestState } from './request.js';
 export { kMaxPriority, kMinPriority, type NameEncoding, type PathLike } from './validate.js';
 
 import { createAio } from './context.js';

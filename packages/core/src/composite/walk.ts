@@ -1,5 +1,6 @@
 import { READDIR_DENTS, READDIR_FOUND_UNKNOWN, type DirEntry } from '../catalogue/directories.js';
 import { composite } from '../catalogue/operation.js';
+import { isAbortError } from '../errors.js';
 import type { AioContext } from '../context.js';
 import type { AioGroup, GroupOptions } from '../group.js';
 import {
@@ -56,7 +57,9 @@ export const kDefaultWalkScans = 8;
 function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): void {
   const priority = group.priority;
   const counts: WalkResult = { dirs: 0, nondirs: 0 };
-  const base = stripTrailingSlashes(a.root);
+  // Paths come out in the encoding asked for, the root's own part included.
+  const root = a.encoding === 'buffer' ? Buffer.from(a.root) : a.root.toString();
+  const base = stripTrailingSlashes(root);
   // Perf: a stack, not a queue: depth-first keeps the pending list short on wide trees.
   const pending: PathBytes[] = [base];
   const seen = new Set<string>();
@@ -65,6 +68,8 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
   const readable = (dir: PathBytes): PathBytes => (dir.length === 0 ? '/' : dir);
 
   const failed = (dir: PathBytes, err: NodeJS.ErrnoException): void => {
+    // A cancelled scan is the walk being stopped, not a directory failing.
+    if (isAbortError(err)) return;
     if (dir === base && scanned === 1) return group._fail(err);
     if (a.onError !== null) a.onError(err);
     else group._fail(err);

@@ -1,0 +1,150 @@
+/** What the command line asked for. */
+export interface TreescanOptions {
+  quiet: boolean;
+  print0: boolean;
+  stat: boolean;
+  dirsOnly: boolean;
+  filesOnly: boolean;
+  progress: boolean;
+  sync: boolean;
+  grep: RegExp | null;
+  help: boolean;
+  version: boolean;
+  paths: string[];
+}
+
+/** A command line that cannot be obeyed: usage goes to stderr, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Flag = Exclude<keyof TreescanOptions, 'grep' | 'paths'>;
+
+const kShort: Record<string, Flag | 'grep'> = {
+  q: 'quiet',
+  '0': 'print0',
+  s: 'stat',
+  d: 'dirsOnly',
+  f: 'filesOnly',
+  p: 'progress',
+  g: 'grep',
+};
+
+const kLong: Record<string, Flag | 'grep'> = {
+  quiet: 'quiet',
+  print0: 'print0',
+  stat: 'stat',
+  dirs: 'dirsOnly',
+  files: 'filesOnly',
+  progress: 'progress',
+  sync: 'sync',
+  grep: 'grep',
+  help: 'help',
+  version: 'version',
+};
+
+/**
+ * The path as treescan matches it: one character per byte (latin1), so a
+ * pattern sees exactly the bytes Perl's treescan sees.
+ */
+export function byteString(value: string | Buffer): string {
+  return (typeof value === 'string' ? Buffer.from(value) : value).toString('latin1');
+}
+
+function compileGrep(source: string): RegExp {
+  try {
+    // `s`: `.` matches newlines too, as Perl's qr{...}s does.
+    return new RegExp(byteString(source), 's');
+  } catch (err) {
+    throw new UsageError(`invalid regular expression for -g: ${(err as Error).message}`);
+  }
+}
+
+/** Long options may be shortened to any unique prefix, as Getopt::Long allows. */
+function longOption(name: string): Flag | 'grep' {
+  const exact = kLong[name] ?? kShort[name];
+  if (exact !== undefined) return exact;
+  const matches = Object.keys(kLong).filter((long) => long.startsWith(name));
+  if (matches.length === 1) return kLong[matches[0] as string] as Flag | 'grep';
+  if (matches.length > 1) throw new UsageError(`option --${name} is ambiguous (${matches.join(', ')})`);
+  throw new UsageError(`unknown option: --${name}`);
+}
+
+/**
+ * Parses treescan's command line: bundled short options (`-0f`), `-gRE` or
+ * `-g RE`, long options and their unique prefixes, `--` ending options.
+ * Options may also follow paths. No paths means `.`.
+ */
+export function parseOptions(argv: readonly string[]): TreescanOptions {
+  const options: TreescanOptions = {
+    quiet: false,
+    print0: false,
+    stat: false,
+    dirsOnly: false,
+    filesOnly: false,
+    progress: false,
+    sync: false,
+    grep: null,
+    help: false,
+    version: false,
+    paths: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      options.paths.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const option = longOption(name);
+      if (option === 'grep') {
+        const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+        if (value === undefined) throw new UsageError('option --grep requires an argument');
+        options.grep = compileGrep(value);
+      } else {
+        if (eq >= 0) throw new UsageError(`option --${name} does not take an argument`);
+        options[option] = true;
+      }
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      for (let j = 1; j < arg.length; j++) {
+        const letter = arg[j] as string;
+        const option = kShort[letter];
+        if (option === undefined) throw new UsageError(`unknown option: -${letter}`);
+        if (option === 'grep') {
+          const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
+          if (value === undefined) throw new UsageError('option -g requires an argument');
+          options.grep = compileGrep(value);
+          break;
+        }
+        options[option] = true;
+      }
+      continue;
+    }
+    options.paths.push(arg);
+  }
+  if (options.paths.length === 0) options.paths.push('.');
+  return options;
+}
+
+export const kUsage = `Usage: treescan [options] [path...]
+
+Scans the directory trees below each path (default: .) in parallel and
+prints every entry: directories with a trailing /, the roots included.
+
+  -q, --quiet      print nothing (errors still go to stderr)
+  -0, --print0     end each path with a NUL byte instead of a newline
+  -s, --stat       lstat every non-directory (warms the inode cache)
+  -d, --dirs       print directories only
+  -f, --files      print non-directories only
+  -p, --progress   report progress on stderr
+      --sync       open, fsync and close every regular file and directory
+  -g, --grep RE    print only paths matching RE (JavaScript syntax, . matches newlines)
+      --help       show this help
+      --version    show the version
+
+Exit status: 0 when every path was scanned, 1 after any error, 2 for a bad command line.
+`;

@@ -1,0 +1,144 @@
+import type { WalkEntry } from '../composite/walk.js';
+import type { AioContext } from '../context.js';
+import type { AioGroup } from '../group.js';
+import { byteString, type TreescanOptions } from './options.js';
+import { LineWriter } from './output.js';
+import { ProgressReporter, type ScanCounts } from './progress.js';
+
+/** Directory scans in flight per walk. */
+export const kCliScans = 16;
+/** --sync runs below the scans, so syncing never starves the walk. */
+const kSyncPriority = -2;
+
+const kSlash = Buffer.from('/');
+
+/** Where treescan writes. */
+export interface TreescanIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+}
+
+function describe(err: NodeJS.ErrnoException): string {
+  if (typeof err.code === 'string' && err.code !== '' && typeof err.message === 'string') {
+    // Node words it "EACCES: permission denied, scandir '/x'": keep the code and the words.
+    const comma = err.message.indexOf(', ');
+    return comma > 0 ? err.message.slice(0, comma) : err.message;
+  }
+  return String(err);
+}
+
+/**
+ * Scans every path of `options` with the core walk and prints what Perl's
+ * treescan prints: each directory with a trailing slash once it was read,
+ * the roots included, and every non-directory. Resolves with the exit status.
+ */
+export class Treescan {
+  readonly #aio: AioContext;
+  readonly #options: TreescanOptions;
+  readonly #io: TreescanIo;
+  readonly #out: LineWriter;
+  readonly counts: ScanCounts = { dirs: 0, files: 0, stats: 0 };
+  #failed = false;
+  #walk: AioGroup<unknown> | null = null;
+  #stopped = false;
+
+  constructor(aio: AioContext, options: TreescanOptions, io: TreescanIo) {
+    this.#aio = aio;
+    this.#options = options;
+    this.#io = io;
+    this.#out = new LineWriter(io.stdout, options.print0 ? '\0' : '\n');
+  }
+
+  async run(): Promise<number> {
+    const progress = this.#options.progress ? new ProgressReporter(this.counts, this.#io.stderr) : null;
+    progress?.start();
+    for (const root of this.#options.paths) {
+      if (this.#stopped || this.#out.closed) break;
+      await this.#scanRoot(root);
+    }
+    await this.#aio.flush();
+    await this.#out.end();
+    progress?.stop();
+    return this.#failed ? 1 : 0;
+  }
+
+  /** Stops every outstanding request (Ctrl-C). */
+  stop(): void {
+    this.#stopped = true;
+    this.#walk?.cancel();
+  }
+
+  #error(err: NodeJS.ErrnoException, fallbackPath: string): void {
+    this.#failed = true;
+    const path = typeof err.path === 'string' ? err.path : fallbackPath;
+    this.#io.stderr.write(`${path}: ${describe(err)}\n`);
+  }
+
+  #print(line: Buffer): void {
+    const grep = this.#options.grep;
+    if (this.#options.quiet || (grep !== null && !grep.test(byteString(line)))) return;
+    this.#out.add(line);
+  }
+
+  async #scanRoot(root: string): Promise<void> {
+    const walk = this.#aio.walk(root, {
+      encoding: 'buffer',
+      maxreq: kCliScans,
+      onEntries: (dir, entries) => this.#onEntries(walk, dir, entries),
+      onError: (err) => {
+        this.counts.dirs++;
+        this.#error(err, root);
+      },
+    });
+    this.#walk = walk;
+    try {
+      await walk;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'ABORT_ERR') this.#error(err as NodeJS.ErrnoException, root);
+    } finally {
+      this.#walk = null;
+    }
+  }
+
+  #onEntries(walk: AioGroup<unknown>, dir: Buffer, entries: WalkEntry<Buffer>[]): void {
+    const o = this.#options;
+    this.counts.dirs++;
+    const dirLine = Buffer.concat([dir, kSlash]);
+    if (!o.filesOnly) this.#print(dirLine);
+    if (o.sync) this.#sync(walk, dirLine, true);
+    for (const entry of entries) {
+      if (entry.type === 'dir') continue;
+      this.counts.files++;
+      if (!o.dirsOnly) this.#print(entry.path);
+      if (o.stat) {
+        this.counts.stats++;
+        walk.add(this.#aio.lstat(entry.path, { callback: () => {} }));
+      }
+      if (o.sync) this.#sync(walk, entry.path, false);
+    }
+    if (!this.#out.flush() && walk.currentLimit !== 0) {
+      // stdout is full: pause the walk's scans until it drains.
+      walk.limit(0);
+      void this.#out.drained().then(() => walk.limit(kCliScans));
+    }
+    if (this.#out.closed) walk.cancel();
+  }
+
+  /** open, fsync, close — only for regular files and directories, so a FIFO is never opened. */
+  #sync(walk: AioGroup<unknown>, path: Buffer, isDir: boolean): void {
+    const priority = kSyncPriority;
+    const ignore = (): void => {};
+    if (isDir) {
+      walk.add(this.#aio.pathsync(path, { priority, callback: ignore }));
+      return;
+    }
+    walk.add(
+      this.#aio.lstat(path, {
+        priority,
+        callback: (err, st) => {
+          if (err === null && st.isFile()) walk.add(this.#aio.pathsync(path, { priority, callback: ignore }));
+        },
+      }),
+    );
+  }
+}
