@@ -39,6 +39,7 @@ export type OperationMethod<O> =
 type Derived = { [K in keyof Catalogue]: OperationMethod<Catalogue[K]> };
 
 type WithBuffers<O> = Omit<O, 'encoding'> & { encoding: 'buffer' };
+type WithStrings<O> = Omit<O, 'encoding'> & { encoding?: BufferEncoding | undefined };
 
 /**
  * The few methods whose value type depends on an option (`bigint`,
@@ -58,16 +59,16 @@ export interface OptionTypedMethods {
     options: StatOptions<BigIntStats> & { bigint: true },
   ): AioRequest<BigIntStats>;
   /** @see IO::AIO aio_readdir */
-  readdir(path: PathLike, options?: NameOptions<string[]>): AioRequest<string[]>;
+  readdir(path: PathLike, options?: WithStrings<NameOptions<string[]>>): AioRequest<string[]>;
   readdir(path: PathLike, options: WithBuffers<NameOptions<Buffer[]>>): AioRequest<Buffer[]>;
   /** @see IO::AIO aio_readlink */
-  readlink(path: PathLike, options?: NameOptions<string>): AioRequest<string>;
+  readlink(path: PathLike, options?: WithStrings<NameOptions<string>>): AioRequest<string>;
   readlink(path: PathLike, options: WithBuffers<NameOptions<Buffer>>): AioRequest<Buffer>;
   /** @see IO::AIO aio_realpath */
-  realpath(path: PathLike, options?: NameOptions<string>): AioRequest<string>;
+  realpath(path: PathLike, options?: WithStrings<NameOptions<string>>): AioRequest<string>;
   realpath(path: PathLike, options: WithBuffers<NameOptions<Buffer>>): AioRequest<Buffer>;
   /** @see IO::AIO aio_scandir */
-  scandir(path: PathLike, options?: ScandirOptions): AioGroup<ScandirResult<string>>;
+  scandir(path: PathLike, options?: WithStrings<ScandirOptions>): AioGroup<ScandirResult<string>>;
   scandir(path: PathLike, options: WithBuffers<ScandirOptions>): AioGroup<ScandirResult<Buffer>>;
   /** Walks a tree; see {@link WalkOptions}. */
   walk(

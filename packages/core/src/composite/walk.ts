@@ -1,7 +1,7 @@
-import { READDIR_DENTS, READDIR_FOUND_UNKNOWN, type DirEntry } from '../catalogue/directories.js';
+import { type DirEntry, READDIR_DENTS, READDIR_FOUND_UNKNOWN } from '../catalogue/directories.js';
 import { composite } from '../catalogue/operation.js';
-import { isAbortError } from '../errors.js';
 import type { AioContext } from '../context.js';
+import { isAbortError } from '../errors.js';
 import type { AioGroup, GroupOptions } from '../group.js';
 import {
   type PathLike,
@@ -70,8 +70,7 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
   const failed = (dir: PathBytes, err: NodeJS.ErrnoException): void => {
     // A cancelled scan is the walk being stopped, not a directory failing.
     if (isAbortError(err)) return;
-    if (dir === base && scanned === 1) return group._fail(err);
-    if (a.onError !== null) a.onError(err);
+    if (a.onError !== null && !(dir === base && scanned === 1)) a.onError(err);
     else group._fail(err);
   };
 
@@ -96,8 +95,12 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
       entries[i] = { path: joinPath(dir, d.name), type: d.type === 'dir' ? 'dir' : 'nondir' };
       if (a.followSymlinks && d.type === 'symlink') links.push(i);
     }
-    if (links.length === 0) return report(dir, entries);
-    const targets = aio.group({ priority, callback: () => report(dir, entries) });
+    if (links.length === 0) {
+      report(dir, entries);
+      return;
+    }
+    // Invariant: a cancelled or failed walk reports nothing more; the targets group fails only by cancellation.
+    const targets = aio.group({ priority, callback: (err) => err === null && report(dir, entries) });
     group.add(targets);
     for (const i of links) {
       const entry = entries[i] as WalkEntry<PathBytes>;
@@ -120,12 +123,14 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
         encoding: a.encoding,
         callback: (err, listing) => {
           if (err !== null) return failed(dir, err);
-          if ((listing.flags & READDIR_FOUND_UNKNOWN) === 0) return classify(dir, listing.entries as DirEntry[]);
+          if ((listing.flags & READDIR_FOUND_UNKNOWN) === 0)
+            return classify(dir, listing.entries as DirEntry[]);
           // Types missing: scandir's stat-based split decides what is a directory.
           group.add(
             aio.scandir(readable(dir), {
               priority,
-              encoding: a.encoding,
+              // The names come back as strings or Buffers, as asked; classify takes either.
+              encoding: a.encoding as 'utf8',
               callback: (serr, split) => {
                 if (serr !== null) return failed(dir, serr);
                 classify(dir, [
@@ -178,7 +183,9 @@ export const walkOperation = composite({
   prepare: <P extends PathBytes = string>(root: PathLike, options?: WalkOptions<P>): WalkArgs => ({
     root: validatePath(root, 'root'),
     maxreq:
-      options?.maxreq === undefined ? kDefaultWalkScans : validateInteger(options.maxreq, 'options.maxreq', 1, 1024),
+      options?.maxreq === undefined
+        ? kDefaultWalkScans
+        : validateInteger(options.maxreq, 'options.maxreq', 1, 1024),
     onEntries:
       options?.onEntries === undefined
         ? null

@@ -36,24 +36,24 @@ export const wdOperation = composite({
   prepare: (path: PathLike, _options?: GroupOptions<AioWorkingDirectory>) => validatePath(path),
   start: (aio: AioContext, path: PathBytes, group: AioGroup<AioWorkingDirectory>) => {
     const priority = group.priority;
+    const found = (err: NodeJS.ErrnoException | null, real: PathBytes): void => {
+      if (err !== null) return group._fail(err);
+      group.add(
+        aio.stat(real, {
+          priority,
+          callback: (serr, st) => {
+            if (serr !== null) return group._fail(serr);
+            if (!st.isDirectory()) return group._fail(systemError('ENOTDIR', 'open', String(path)));
+            group.result(new AioWorkingDirectory(real));
+          },
+        }),
+      );
+    };
+    // The canonical path comes back in the form the path was given: a string, or bytes.
     group.add(
-      aio.realpath(path, {
-        priority,
-        encoding: typeof path === 'string' ? 'utf8' : 'buffer',
-        callback: (err, real) => {
-          if (err !== null) return group._fail(err);
-          group.add(
-            aio.stat(real, {
-              priority,
-              callback: (serr, st) => {
-                if (serr !== null) return group._fail(serr);
-                if (!st.isDirectory()) return group._fail(systemError('ENOTDIR', 'open', String(path)));
-                group.result(new AioWorkingDirectory(real));
-              },
-            }),
-          );
-        },
-      }),
+      typeof path === 'string'
+        ? aio.realpath(path, { priority, callback: found })
+        : aio.realpath(path, { priority, encoding: 'buffer', callback: found }),
     );
   },
 });
