@@ -8,10 +8,10 @@ import {
 } from '@ioaio/core';
 import { Observable } from 'rxjs';
 import { forwardOutcome, fromRequest } from './from-request.js';
+import { linkSignal } from './link-signal.js';
 import { type ScandirIteratorOptions, scandirIterator } from './scandir-iterator.js';
 import { type TreescanOptions, treescan } from './treescan.js';
 import { type TreescanIteratorOptions, treescanIterator } from './treescan-iterator.js';
-import { linkSignal } from './link-signal.js';
 
 /** The Observable of what a core method's request resolves with. */
 type Observed<R> = R extends PromiseLike<infer T> ? Observable<T> : never;
@@ -134,11 +134,17 @@ export function createRx(aio: AioContext): Rx {
   const scans: RxScans = {
     fromRequest,
     treescan: ((root: PathLike, options?: TreescanOptions<PathBytes>) =>
-      treescan(root, { aio, ...options } as TreescanOptions<string> & { encoding?: 'utf8' })) as typeof treescan,
+      treescan(root, { aio, ...options } as TreescanOptions<string> & {
+        encoding?: 'utf8';
+      })) as typeof treescan,
     treescanIterator: ((root: PathLike, options?: TreescanIteratorOptions<PathBytes>) =>
-      treescanIterator(root, { aio, ...options } as TreescanIteratorOptions<string> & { encoding?: 'utf8' })) as typeof treescanIterator,
+      treescanIterator(root, { aio, ...options } as TreescanIteratorOptions<string> & {
+        encoding?: 'utf8';
+      })) as typeof treescanIterator,
     scandirIterator: ((path: PathLike, options?: ScandirIteratorOptions) =>
-      scandirIterator(path, { aio, ...options } as ScandirIteratorOptions & { encoding?: 'utf8' })) as typeof scandirIterator,
+      scandirIterator(path, { aio, ...options } as ScandirIteratorOptions & {
+        encoding?: 'utf8';
+      })) as typeof scandirIterator,
   };
   return Object.freeze({ ...ops, ...scans }) as Rx;
 }
