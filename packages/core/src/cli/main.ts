@@ -1,12 +1,40 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { createAio } from '../context.js';
 import { kUsage, parseOptions, type TreescanOptions, UsageError } from './options.js';
 import { Treescan } from './treescan.js';
 
 declare const __IOAIO_VERSION__: string | undefined;
 
+/**
+ * The arguments as bytes where that matters. Node decodes argv as UTF-8 and
+ * turns invalid bytes into U+FFFD, so `treescan $'dir\xff'` would name a
+ * file that does not exist; Perl's treescan gets the bytes.
+ * Platform: Linux keeps them in /proc/self/cmdline (NUL-terminated). An
+ * argument that is valid UTF-8 stays a string; elsewhere, or if the two
+ * views disagree, `args` is used as it is.
+ */
+function rawArgs(args: readonly string[]): (string | Buffer)[] {
+  let cmdline: Buffer;
+  try {
+    cmdline = readFileSync('/proc/self/cmdline');
+  } catch {
+    return [...args];
+  }
+  const all: Buffer[] = [];
+  for (let start = 0, end = cmdline.indexOf(0); end >= 0; start = end + 1, end = cmdline.indexOf(0, start)) {
+    all.push(cmdline.subarray(start, end));
+  }
+  const tail = all.slice(all.length - args.length);
+  if (tail.length !== args.length || tail.some((bytes, i) => bytes.toString() !== args[i])) return [...args];
+  return tail.map((bytes, i) => {
+    const text = args[i] as string;
+    return Buffer.from(text).equals(bytes) ? text : Buffer.from(bytes);
+  });
+}
+
 /** Runs treescan with `argv` (without node and the script); resolves with the exit status. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly (string | Buffer)[]): Promise<number> {
   let options: TreescanOptions;
   try {
     options = parseOptions(argv);
@@ -39,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   return process.exitCode === 130 ? 130 : status;
 }
 
-main(process.argv.slice(2)).then(
+main(rawArgs(process.argv.slice(2))).then(
   (status) => {
     process.exitCode = status;
   },

@@ -10,7 +10,8 @@ export interface TreescanOptions {
   grep: RegExp | null;
   help: boolean;
   version: boolean;
-  paths: string[];
+  /** Raw bytes (a Buffer) where the command line held a name that is not valid UTF-8. */
+  paths: (string | Buffer)[];
 }
 
 /** A command line that cannot be obeyed: usage goes to stderr, exit status 2. */
@@ -20,28 +21,29 @@ export class UsageError extends Error {
 
 type Flag = Exclude<keyof TreescanOptions, 'grep' | 'paths'>;
 
-const kShort: Record<string, Flag | 'grep'> = {
-  q: 'quiet',
-  '0': 'print0',
-  s: 'stat',
-  d: 'dirsOnly',
-  f: 'filesOnly',
-  p: 'progress',
-  g: 'grep',
-};
+// Maps, not object literals: `--toString` or `--__proto__` must be unknown options, not inherited keys.
+const kShort = new Map<string, Flag | 'grep'>([
+  ['q', 'quiet'],
+  ['0', 'print0'],
+  ['s', 'stat'],
+  ['d', 'dirsOnly'],
+  ['f', 'filesOnly'],
+  ['p', 'progress'],
+  ['g', 'grep'],
+]);
 
-const kLong: Record<string, Flag | 'grep'> = {
-  quiet: 'quiet',
-  print0: 'print0',
-  stat: 'stat',
-  dirs: 'dirsOnly',
-  files: 'filesOnly',
-  progress: 'progress',
-  sync: 'sync',
-  grep: 'grep',
-  help: 'help',
-  version: 'version',
-};
+const kLong = new Map<string, Flag | 'grep'>([
+  ['quiet', 'quiet'],
+  ['print0', 'print0'],
+  ['stat', 'stat'],
+  ['dirs', 'dirsOnly'],
+  ['files', 'filesOnly'],
+  ['progress', 'progress'],
+  ['sync', 'sync'],
+  ['grep', 'grep'],
+  ['help', 'help'],
+  ['version', 'version'],
+]);
 
 /**
  * The path as treescan matches it: one character per byte (latin1), so a
@@ -51,7 +53,7 @@ export function byteString(value: string | Buffer): string {
   return (typeof value === 'string' ? Buffer.from(value) : value).toString('latin1');
 }
 
-function compileGrep(source: string): RegExp {
+function compileGrep(source: string | Buffer): RegExp {
   try {
     // `s`: `.` matches newlines too, as Perl's qr{...}s does.
     return new RegExp(byteString(source), 's');
@@ -62,20 +64,26 @@ function compileGrep(source: string): RegExp {
 
 /** Long options may be shortened to any unique prefix, as Getopt::Long allows. */
 function longOption(name: string): Flag | 'grep' {
-  const exact = kLong[name] ?? kShort[name];
+  const exact = kLong.get(name) ?? kShort.get(name);
   if (exact !== undefined) return exact;
-  const matches = Object.keys(kLong).filter((long) => long.startsWith(name));
-  if (matches.length === 1) return kLong[matches[0] as string] as Flag | 'grep';
+  const matches = name === '' ? [] : [...kLong.keys()].filter((long) => long.startsWith(name));
+  if (matches.length === 1) return kLong.get(matches[0] as string) as Flag | 'grep';
   if (matches.length > 1) throw new UsageError(`option --${name} is ambiguous (${matches.join(', ')})`);
   throw new UsageError(`unknown option: --${name}`);
+}
+
+/** `arg` from `start` on; a Buffer's offset is in bytes, equal here because everything before it is ASCII. */
+function rest(arg: string | Buffer, start: number): string | Buffer {
+  return typeof arg === 'string' ? arg.slice(start) : arg.subarray(start);
 }
 
 /**
  * Parses treescan's command line: bundled short options (`-0f`), `-gRE` or
  * `-g RE`, long options and their unique prefixes, `--` ending options.
- * Options may also follow paths. No paths means `.`.
+ * Options may also follow paths. No paths means `.`. An argument given as a
+ * Buffer (a name that is not valid UTF-8) keeps its bytes as a path or a pattern.
  */
-export function parseOptions(argv: readonly string[]): TreescanOptions {
+export function parseOptions(argv: readonly (string | Buffer)[]): TreescanOptions {
   const options: TreescanOptions = {
     quiet: false,
     print0: false,
@@ -90,7 +98,8 @@ export function parseOptions(argv: readonly string[]): TreescanOptions {
     paths: [],
   };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+    const raw = argv[i] as string | Buffer;
+    const arg = raw.toString();
     if (arg === '--') {
       options.paths.push(...argv.slice(i + 1));
       break;
@@ -100,7 +109,7 @@ export function parseOptions(argv: readonly string[]): TreescanOptions {
       const name = arg.slice(2, eq < 0 ? undefined : eq);
       const option = longOption(name);
       if (option === 'grep') {
-        const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+        const value = eq < 0 ? argv[++i] : rest(raw, eq + 1);
         if (value === undefined) throw new UsageError('option --grep requires an argument');
         options.grep = compileGrep(value);
       } else {
@@ -112,10 +121,10 @@ export function parseOptions(argv: readonly string[]): TreescanOptions {
     if (arg.startsWith('-') && arg.length > 1) {
       for (let j = 1; j < arg.length; j++) {
         const letter = arg[j] as string;
-        const option = kShort[letter];
+        const option = kShort.get(letter);
         if (option === undefined) throw new UsageError(`unknown option: -${letter}`);
         if (option === 'grep') {
-          const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
+          const value = j + 1 < arg.length ? rest(raw, j + 1) : argv[++i];
           if (value === undefined) throw new UsageError('option -g requires an argument');
           options.grep = compileGrep(value);
           break;
@@ -124,7 +133,7 @@ export function parseOptions(argv: readonly string[]): TreescanOptions {
       }
       continue;
     }
-    options.paths.push(arg);
+    options.paths.push(raw);
   }
   if (options.paths.length === 0) options.paths.push('.');
   return options;

@@ -1,7 +1,10 @@
+/** Errors that mean the reader went away (`treescan | head`), not that something broke. */
+const kReaderGone = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
+
 /**
  * Buffered writes of whole directories' lines to stdout, with backpressure:
  * `write` returns false while the stream's buffer is full, and `drained`
- * resolves when it empties.
+ * resolves when it empties, or when the reader went away (check `closed`).
  */
 export class LineWriter {
   readonly #stream: NodeJS.WritableStream;
@@ -9,15 +12,18 @@ export class LineWriter {
   #lines: Buffer[] = [];
   #closed = false;
   #draining: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
 
   constructor(stream: NodeJS.WritableStream, terminator: '\n' | '\0') {
     this.#stream = stream;
     this.#terminator = Buffer.from(terminator);
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      // A reader that went away (`treescan | head`): stop writing, quietly.
-      if (err.code === 'EPIPE') this.#closed = true;
+      // A reader that went away: stop writing, quietly.
+      if (typeof err.code === 'string' && kReaderGone.has(err.code)) this.#close();
       else throw err;
     });
+    // A stream that closes without an error (destroyed) will never drain either.
+    stream.on('close', () => this.#close());
   }
 
   /** True once the reader went away. */
@@ -37,23 +43,38 @@ export class LineWriter {
     return this.#stream.write(chunk);
   }
 
-  /** Resolves when the stream drains; one listener however often it is asked. */
+  /**
+   * Resolves when the stream drains or closes; one listener however often it
+   * is asked. Invariant: a waiter is never left behind by a reader that went
+   * away, or a walk paused for backpressure would never finish.
+   */
   drained(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     if (this.#draining === null) {
-      this.#draining = new Promise((resolve) =>
-        this.#stream.once('drain', () => {
+      this.#draining = new Promise((resolve) => {
+        const done = (): void => {
+          this.#stream.off('drain', done);
           this.#draining = null;
+          this.#wake = null;
           resolve();
-        }),
-      );
+        };
+        this.#wake = done;
+        this.#stream.on('drain', done);
+      });
     }
     return this.#draining;
   }
 
-  /** Resolves once everything written has been handed to the system. */
+  /** Resolves once everything written has been handed to the system, or the reader went away. */
   end(): Promise<void> {
     this.flush();
     if (this.#closed) return Promise.resolve();
     return new Promise((resolve) => this.#stream.write('', () => resolve()));
+  }
+
+  #close(): void {
+    this.#closed = true;
+    this.#lines = [];
+    this.#wake?.();
   }
 }

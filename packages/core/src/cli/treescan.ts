@@ -1,3 +1,4 @@
+import { stripTrailingSlashes } from '../composite/path.js';
 import type { WalkEntry } from '../composite/walk.js';
 import type { AioContext } from '../context.js';
 import type { AioGroup } from '../group.js';
@@ -68,10 +69,11 @@ export class Treescan {
     this.#walk?.cancel();
   }
 
-  #error(err: NodeJS.ErrnoException, fallbackPath: string): void {
+  /** `path: CODE: description` on stderr; `path` as bytes when the caller has them, else the error's own. */
+  #error(err: NodeJS.ErrnoException, path?: string | Buffer): void {
     this.#failed = true;
-    const path = typeof err.path === 'string' ? err.path : fallbackPath;
-    this.#io.stderr.write(`${path}: ${describe(err)}\n`);
+    const name = path ?? (typeof err.path === 'string' ? err.path : '?');
+    this.#io.stderr.write(Buffer.concat([Buffer.from(name), Buffer.from(`: ${describe(err)}\n`)]));
   }
 
   #print(line: Buffer): void {
@@ -80,21 +82,24 @@ export class Treescan {
     this.#out.add(line);
   }
 
-  async #scanRoot(root: string): Promise<void> {
+  async #scanRoot(root: string | Buffer): Promise<void> {
     const walk = this.#aio.walk(root, {
       encoding: 'buffer',
       maxreq: kCliScans,
       onEntries: (dir, entries) => this.#onEntries(walk, dir, entries),
-      onError: (err) => {
-        this.counts.dirs++;
-        this.#error(err, root);
-      },
+      // Not counted: the counts are what was listed. The error's path is a
+      // string, lossy for a name that is not UTF-8 (the walk does not pass the bytes).
+      onError: (err) => this.#error(err),
     });
     this.#walk = walk;
     try {
       await walk;
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'ABORT_ERR') this.#error(err as NodeJS.ErrnoException, root);
+      if ((err as { code?: unknown }).code !== 'ABORT_ERR') {
+        // Only the root can fail the walk (onError takes the rest); name it as the walk read it.
+        const stripped = stripTrailingSlashes(root);
+        this.#error(err as NodeJS.ErrnoException, stripped.length === 0 ? '/' : stripped);
+      }
     } finally {
       this.#walk = null;
     }
@@ -116,12 +121,17 @@ export class Treescan {
       }
       if (o.sync) this.#sync(walk, entry.path, false);
     }
-    if (!this.#out.flush() && walk.currentLimit !== 0) {
-      // stdout is full: pause the walk's scans until it drains.
+    if (this.#out.closed) {
+      walk.cancel();
+    } else if (!this.#out.flush() && walk.currentLimit !== 0) {
+      // stdout is full: pause the walk's scans until it drains. A reader that
+      // goes away meanwhile ends the walk, or it would stay paused for ever.
       walk.limit(0);
-      void this.#out.drained().then(() => walk.limit(kCliScans));
+      void this.#out.drained().then(() => {
+        if (this.#out.closed) walk.cancel();
+        else walk.limit(kCliScans);
+      });
     }
-    if (this.#out.closed) walk.cancel();
   }
 
   /** open, fsync, close — only for regular files and directories, so a FIFO is never opened. */
