@@ -1,4 +1,4 @@
-import { aioError, invalidArgType, isAbortError } from './errors.js';
+import { AbortError, aioError, invalidArgType, isAbortError } from './errors.js';
 import { AioRequest, type RequestCallback, type RequestHost } from './request.js';
 import { validateFunction, validateInteger } from './validate.js';
 
@@ -42,6 +42,8 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  */
 export class AioGroup<R = undefined> extends AioRequest<R> {
   readonly #members = new Set<GroupMember>();
+  /** Members added by `_addCleanup`: never cancelled, so what they release is released. */
+  readonly #cleanups = new Set<GroupMember>();
   #feeder: (() => void) | null = null;
   #limit = 0;
   #feeding = false;
@@ -50,10 +52,20 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   #errors: unknown[] = [];
   #failure: unknown = undefined;
   #controller: AbortController | null = null;
+  /** The AbortError of a group made with an already aborted signal; see the constructor. */
+  #abortedAtStart: AbortError | undefined = undefined;
 
   /** @internal Made by `aio.group()` and the composite requests. */
-  constructor(host: RequestHost, priority: number, callback: RequestCallback<R> | null, signal: AbortSignal | null) {
+  constructor(
+    host: RequestHost,
+    priority: number,
+    callback: RequestCallback<R> | null,
+    signal: AbortSignal | null,
+  ) {
     super(host, null, undefined, priority, callback, signal);
+    // The request delivers a pre-aborted group on a microtask but reports no cancellation until then:
+    // members added meanwhile (a composite's first step) must be cancelled, not run.
+    if (signal?.aborted) this.#abortedAtStart = new AbortError(undefined, { cause: signal.reason });
     // An empty group finishes on the next turn, so members can be added synchronously.
     setImmediate(() => this.#settleIfIdle());
   }
@@ -67,7 +79,7 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   get signal(): AbortSignal {
     if (this.#controller === null) {
       this.#controller = new AbortController();
-      const cancellation = this._cancellation;
+      const cancellation = this.#cancellation();
       if (cancellation !== undefined) this.#controller.abort((cancellation as Error).cause);
     }
     return this.#controller.signal;
@@ -88,7 +100,8 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     for (const member of members) {
       if (member instanceof AioRequest) {
         if (member === this) throw aioError('ERR_AIO_GROUP_CYCLE', 'A group cannot contain itself');
-        if (member._group !== null) throw aioError('ERR_AIO_GROUP_MEMBER', 'The request already belongs to a group');
+        if (member._group !== null)
+          throw aioError('ERR_AIO_GROUP_MEMBER', 'The request already belongs to a group');
       } else if (!isPromiseLike(member)) {
         throw invalidArgType('member', 'an AioRequest, an AioGroup or a PromiseLike', member);
       }
@@ -103,14 +116,15 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
       if (member.state === 'done') return;
       member._group = this;
       this.#members.add(member);
-      const cancellation = this._cancellation;
+      const cancellation = this.#cancellation();
       if (cancellation !== undefined) member.cancel((cancellation as Error).cause);
       return;
     }
     this.#members.add(member);
     member.then(
       () => this._memberDone(member, null, true),
-      (err: unknown) => this._memberDone(member, err ?? new Error('A group member rejected without a reason'), false),
+      (err: unknown) =>
+        this._memberDone(member, err ?? new Error('A group member rejected without a reason'), false),
     );
   }
 
@@ -122,7 +136,7 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
    */
   feed(feeder: (() => void) | null): this {
     if (feeder !== null) validateFunction(feeder, 'feeder');
-    if (this.state === 'result' || this.state === 'done' || this._cancellation !== undefined) return this;
+    if (this.state === 'result' || this.state === 'done' || this.#cancellation() !== undefined) return this;
     this.#feeder = feeder;
     if (feeder !== null && this.#limit === 0) this.#limit = 2;
     this.#pump();
@@ -138,7 +152,10 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
    */
   limit(limit: number): this {
     this.#limit = validateInteger(limit, 'limit', 0, kMaxLimit);
+    const feeder = this.#feeder;
     this.#pump();
+    // A resumed feeder that added nothing was removed: the group may have nothing left to wait for.
+    if (feeder !== null && this.#feeder === null) this.#settleIfIdle();
     return this;
   }
 
@@ -167,13 +184,17 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   }
 
   /**
-   * @internal For composites: adds a clean-up request (close, unlink) that
-   * must run even when the group is cancelled; the group waits for it.
+   * @internal For composites: adds a request that must run even when the
+   * group is cancelled (a close or unlink that releases what an earlier
+   * step made, or a step whose effect must be seen to be undone, as copy's
+   * creating open); the group waits for it, and neither `cancel()` nor
+   * `cancelSubs()` cancels it.
    */
   _addCleanup(member: AioRequest<unknown>): void {
     if (this.state !== 'execute') return;
     member._group = this;
     this.#members.add(member);
+    this.#cleanups.add(member);
   }
 
   /**
@@ -181,9 +202,10 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
    * without touching the limit.
    */
   _setFeeder(feeder: () => void): void {
-    if (this.state !== 'execute' || this._cancellation !== undefined) return;
+    if (this.state !== 'execute' || this.#cancellation() !== undefined) return;
     this.#feeder = feeder;
     this.#pump();
+    if (this.#feeder === null) this.#settleIfIdle();
   }
 
   /**
@@ -206,15 +228,23 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
 
   #cancelMembers(reason: unknown): void {
     for (const member of [...this.#members]) {
+      // Invariant: a clean-up is never cancelled; a queued close must still close its fd.
+      if (this.#cleanups.has(member)) continue;
       if (member instanceof AioRequest) member.cancel(reason);
       // Invariant: a plain promise cannot be cancelled; the group stops waiting for it.
       else this.#members.delete(member);
     }
   }
 
+  /** The AbortError the group is cancelled with, if it is. */
+  #cancellation(): unknown {
+    return this._cancellation ?? this.#abortedAtStart;
+  }
+
   /** @internal A member finished (after its callback returned). */
   _memberDone(member: object, err: unknown, taken: boolean): void {
     if (!this.#members.delete(member as GroupMember)) return;
+    if (this.#cleanups.size > 0) this.#cleanups.delete(member as GroupMember);
     if (err !== null && !taken && !isAbortError(err)) this.#errors.push(err);
     this.#pump();
     this.#settleIfIdle();

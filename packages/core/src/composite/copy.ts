@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
-import { aioError } from '../errors.js';
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
+import { aioError, isAbortError } from '../errors.js';
 import type { AioGroup, GroupOptions } from '../group.js';
 import { type PathLike, validatePath } from '../validate.js';
 import type { PathBytes } from './path.js';
@@ -19,11 +19,18 @@ function prepareCopy(src: PathLike, dst: PathLike): CopyArgs {
   return { src: validatePath(src, 'src'), dst: validatePath(dst, 'dst') };
 }
 
+/** Set-user-ID and set-group-ID: kept only when the owner could be kept too, as `cp -p` does. */
+const kSetIdBits = 0o6000;
+
 /**
  * open src, fstat, create dst (mode 0o200), copy the data, then restore
- * times, mode and owner through the open dst. On any failure or
+ * times, owner and mode through the open dst. On any failure or
  * cancellation the descriptors are closed and a created dst is removed; the
  * group waits for that clean-up before it settles.
+ *
+ * Invariant: closes, the unlink of a partial dst and the creating open of
+ * dst are clean-up members, never cancelled: a cancelled open could create
+ * dst in the pool and have its fd released without anyone removing dst.
  */
 export function startCopy(aio: AioContext, a: CopyArgs, group: AioGroup<void>): void {
   const priority = group.priority;
@@ -31,9 +38,11 @@ export function startCopy(aio: AioContext, a: CopyArgs, group: AioGroup<void>): 
   let dstFd = -1;
   let created = false;
 
+  const close = (fd: number): void => group._addCleanup(aio.close(fd, { priority, callback: () => {} }));
+
   const cleanUp = (error: unknown): void => {
-    if (srcFd >= 0) group._addCleanup(aio.close(srcFd, { priority, callback: () => {} }));
-    if (dstFd >= 0) group._addCleanup(aio.close(dstFd, { priority, callback: () => {} }));
+    if (srcFd >= 0) close(srcFd);
+    if (dstFd >= 0) close(dstFd);
     if (created) group._addCleanup(aio.unlink(a.dst, { priority, callback: () => {} }));
     srcFd = dstFd = -1;
     created = false;
@@ -42,30 +51,36 @@ export function startCopy(aio: AioContext, a: CopyArgs, group: AioGroup<void>): 
 
   const finishMetadata = (st: Stats): void => {
     const fd = dstFd;
-    const step = (next: () => void) => (err: NodeJS.ErrnoException | null) => (err === null ? next() : cleanUp(err));
+    const setMode = (ownerKept: boolean): void => {
+      // chmod after chown: chown clears set-id bits, and they are kept only with the owner.
+      const mode = ownerKept ? st.mode & 0o7777 : st.mode & 0o7777 & ~kSetIdBits;
+      group.add(
+        aio.chmod(fd, mode, {
+          priority,
+          callback: (err) => {
+            if (err !== null) return cleanUp(err);
+            dstFd = -1;
+            created = false;
+            group._addCleanup(
+              aio.close(fd, { priority, callback: (cerr) => cerr !== null && group._fail(cerr) }),
+            );
+          },
+        }),
+      );
+    };
     group.add(
       aio.utime(fd, st.atimeMs / 1000, st.mtimeMs / 1000, {
         priority,
-        callback: step(() =>
+        callback: (err) => {
+          if (err !== null) return cleanUp(err);
           group.add(
-            aio.chmod(fd, st.mode & 0o7777, {
+            aio.chown(fd, st.uid, st.gid, {
               priority,
-              callback: step(() =>
-                group.add(
-                  aio.chown(fd, st.uid, st.gid, {
-                    priority,
-                    // Invariant: like IO::AIO, an owner that cannot be kept (EPERM as non-root) is not an error.
-                    callback: () => {
-                      dstFd = -1;
-                      created = false;
-                      group.add(aio.close(fd, { priority, callback: (err) => err !== null && group._fail(err) }));
-                    },
-                  }),
-                ),
-              ),
+              // Invariant: like IO::AIO, an owner that cannot be kept (EPERM as non-root) is not an error.
+              callback: (cerr) => (isAbortError(cerr) ? cleanUp(cerr) : setMode(cerr === null)),
             }),
-          ),
-        ),
+          );
+        },
       }),
     );
   };
@@ -81,13 +96,14 @@ export function startCopy(aio: AioContext, a: CopyArgs, group: AioGroup<void>): 
             priority,
             callback: (serr, st) => {
               if (serr !== null) return cleanUp(serr);
-              group.add(
+              group._addCleanup(
                 aio.open(a.dst, kCreateFlags, kCreateMode, {
                   priority,
                   callback: (oerr, out) => {
                     if (oerr !== null) return cleanUp(oerr);
                     dstFd = out;
                     created = true;
+                    // Added to a cancelled group, sendfile is cancelled at once and cleanUp removes dst.
                     group.add(
                       aio.sendfile(out, fd, 0, st.size, {
                         priority,
@@ -95,11 +111,14 @@ export function startCopy(aio: AioContext, a: CopyArgs, group: AioGroup<void>): 
                           if (cerr !== null) return cleanUp(cerr);
                           if (sent !== st.size) {
                             return cleanUp(
-                              aioError('ERR_AIO_SHORT_COPY', `Copied ${sent} of ${st.size} bytes: the source changed`),
+                              aioError(
+                                'ERR_AIO_SHORT_COPY',
+                                `Copied ${sent} of ${st.size} bytes: the source changed`,
+                              ),
                             );
                           }
-                          group.add(aio.close(fd, { priority, callback: () => {} }));
                           srcFd = -1;
+                          close(fd);
                           finishMetadata(st);
                         },
                       }),
@@ -142,7 +161,9 @@ export const moveOperation = composite({
               priority,
               callback: (cerr) => {
                 if (cerr !== null) return group._fail(cerr);
-                group.add(aio.unlink(a.src, { priority, callback: (uerr) => uerr !== null && group._fail(uerr) }));
+                group.add(
+                  aio.unlink(a.src, { priority, callback: (uerr) => uerr !== null && group._fail(uerr) }),
+                );
               },
             }),
           );

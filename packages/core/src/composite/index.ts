@@ -18,8 +18,10 @@ export const compositeOperations = {
   scandir: scandirOperation,
   /**
    * Copies a file: creates `dst` with mode 0o200, copies the data, then
-   * restores times, mode and owner. A failure or cancellation removes the
-   * partial `dst` and closes every descriptor before the request settles.
+   * restores times, owner and mode (set-user-ID and set-group-ID bits only
+   * when the owner could be kept, as `cp -p` does). A failure or
+   * cancellation before that removes the partial `dst`, and every
+   * descriptor is closed before the request settles.
    * @see IO::AIO aio_copy
    */
   copy: copyOperation,

@@ -18,7 +18,9 @@ function startPathsync(aio: AioContext, path: PathBytes, group: AioGroup<void>):
             callback: (serr) => {
               if (serr !== null) group._fail(serr);
               // Invariant: the fd is closed whatever happened, also when the group was cancelled.
-              group._addCleanup(aio.close(fd, { priority, callback: (cerr) => cerr !== null && group._fail(cerr) }));
+              group._addCleanup(
+                aio.close(fd, { priority, callback: (cerr) => cerr !== null && group._fail(cerr) }),
+              );
             },
           }),
         );

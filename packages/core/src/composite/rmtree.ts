@@ -1,6 +1,6 @@
 import { composite } from '../catalogue/operation.js';
-import { systemError } from '../errors.js';
 import type { AioContext } from '../context.js';
+import { systemError } from '../errors.js';
 import type { AioGroup, GroupOptions } from '../group.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { joinPath, type PathBytes } from './path.js';

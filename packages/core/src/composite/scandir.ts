@@ -1,9 +1,21 @@
 import type { Stats } from 'node:fs';
-import { READDIR_DENTS, READDIR_DIRS_FIRST, READDIR_FOUND_UNKNOWN, type DirEntry } from '../catalogue/directories.js';
+import {
+  type DirEntry,
+  READDIR_DENTS,
+  READDIR_DIRS_FIRST,
+  READDIR_FOUND_UNKNOWN,
+} from '../catalogue/directories.js';
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
 import type { AioGroup, GroupOptions } from '../group.js';
-import { type NameEncoding, type PathLike, validateBoolean, validateEncoding, validateInteger, validatePath } from '../validate.js';
+import {
+  type NameEncoding,
+  type PathLike,
+  validateBoolean,
+  validateEncoding,
+  validateInteger,
+  validatePath,
+} from '../validate.js';
 import { joinPath, type PathBytes } from './path.js';
 
 /** What scandir resolves with: real directories apart from everything else. */
@@ -141,7 +153,10 @@ function scanWithoutTypes(aio: AioContext, group: AioGroup<ScandirResult<PathByt
 }
 
 function startScandir(aio: AioContext, a: ScandirArgs, group: AioGroup<ScandirResult<PathBytes>>): void {
-  if (!a.types) return scanWithoutTypes(aio, group, a);
+  if (!a.types) {
+    scanWithoutTypes(aio, group, a);
+    return;
+  }
   group.add(
     aio.readdirx(a.path, READDIR_DENTS, {
       priority: group.priority,
@@ -187,5 +202,6 @@ export const scandirOperation = composite({
     encoding: validateEncoding(options?.encoding),
     types: options?.types === undefined ? true : validateBoolean(options.types, 'options.types'),
   }),
-  start: (aio: AioContext, a: ScandirArgs, group: AioGroup<ScandirResult<PathBytes>>) => startScandir(aio, a, group),
+  start: (aio: AioContext, a: ScandirArgs, group: AioGroup<ScandirResult<PathBytes>>) =>
+    startScandir(aio, a, group),
 });

@@ -65,7 +65,8 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
   const seen = new Set<string>();
   let scanned = 0;
 
-  const readable = (dir: PathBytes): PathBytes => (dir.length === 0 ? '/' : dir);
+  // Only a root of slashes becomes '': the empty path itself stays empty and fails as readdir('') does.
+  const readable = (dir: PathBytes): PathBytes => (dir.length === 0 && root.length > 0 ? '/' : dir);
 
   const failed = (dir: PathBytes, err: NodeJS.ErrnoException): void => {
     // A cancelled scan is the walk being stopped, not a directory failing.

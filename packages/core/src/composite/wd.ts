@@ -37,7 +37,10 @@ export const wdOperation = composite({
   start: (aio: AioContext, path: PathBytes, group: AioGroup<AioWorkingDirectory>) => {
     const priority = group.priority;
     const found = (err: NodeJS.ErrnoException | null, real: PathBytes): void => {
-      if (err !== null) return group._fail(err);
+      if (err !== null) {
+        group._fail(err);
+        return;
+      }
       group.add(
         aio.stat(real, {
           priority,

@@ -1,0 +1,498 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AbortError, createAio } from '@ioaio/core';
+import { describe, expect, test } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
+import { gate, nextTurn, turns, until } from '../helpers/turns.js';
+
+/** Settles `p` into a value the assertions can compare whole. */
+async function outcome<T>(p: PromiseLike<T>): Promise<{ value: T } | { error: unknown }> {
+  try {
+    return { value: await p };
+  } catch (error) {
+    return { error };
+  }
+}
+
+const abortShape = (cause?: unknown) =>
+  expect.objectContaining({ name: 'AbortError', code: 'ABORT_ERR', cause });
+
+describe('add', () => {
+  test('returns the member, or the members as an array', async () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const grp = ctx.group();
+    const a = ctx.nop();
+    const b = ctx.nop();
+    const c = ctx.nop();
+    const p = Promise.resolve('plain');
+    expect(grp.add(a)).toBe(a);
+    const pair = grp.add(b, c);
+    expect(pair).toEqual([b, c]);
+    expect(pair[0]).toBe(b);
+    expect(pair[1]).toBe(c);
+    expect(grp.add(p)).toBe(p);
+    ctx.maxParallel = 4;
+    await expect(grp).resolves.toBeUndefined();
+    expect([a.state, b.state, c.state, grp.state]).toEqual(['done', 'done', 'done', 'done']);
+  });
+
+  test('adding to a finished group throws ERR_AIO_GROUP_FINISHED, also from the group callback', async () => {
+    const ctx = createAio();
+    const thrown: unknown[] = [];
+    const grp = ctx.group({
+      callback: () => {
+        try {
+          grp.add(Promise.resolve());
+        } catch (error) {
+          thrown.push(error);
+        }
+      },
+    });
+    grp.add(ctx.nop());
+    await grp;
+    expect(() => grp.add(Promise.resolve())).toThrow(
+      expect.objectContaining({ code: 'ERR_AIO_GROUP_FINISHED' }) as unknown as Error,
+    );
+    expect(thrown).toEqual([expect.objectContaining({ code: 'ERR_AIO_GROUP_FINISHED' })]);
+  });
+});
+
+describe('finishing', () => {
+  test('result() sets what the group resolves with and passes to its callback', async () => {
+    const ctx = createAio();
+    const calls: unknown[] = [];
+    const grp = ctx.group<{ total: number }>({ callback: (err, value) => calls.push([err, value]) });
+    grp.add(ctx.nop({ callback: () => grp.result({ total: 3 }) }));
+    await expect(grp).resolves.toEqual({ total: 3 });
+    expect(calls).toEqual([[null, { total: 3 }]]);
+  });
+
+  test('a member counts as finished after its callback returned: a callback that adds keeps the group alive', async () => {
+    const ctx = createAio();
+    const events: unknown[] = [];
+    const grp = ctx.group({ callback: () => events.push(['group', grp.size]) });
+    grp.add(
+      ctx.nop({
+        callback: () => {
+          events.push(['first', grp.state, grp.size]);
+          grp.add(
+            ctx.nop({
+              callback: () => {
+                events.push(['second', grp.state, grp.size]);
+              },
+            }),
+          );
+        },
+      }),
+    );
+    await grp;
+    expect(events).toEqual([
+      ['first', 'execute', 1],
+      ['second', 'execute', 1],
+      ['group', 0],
+    ]);
+  });
+
+  test('an empty group with no feeder finishes on the next turn, not before', async () => {
+    const ctx = createAio();
+    const events: string[] = [];
+    const grp = ctx.group({ callback: () => events.push('group') });
+    expect(grp.state).toBe('execute');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect([grp.state, events]).toEqual(['execute', []]);
+    await nextTurn();
+    expect([grp.state, events, ctx.nreqs]).toEqual(['done', ['group'], 0]);
+  });
+
+  test('members added synchronously after creation are waited for', async () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const events: string[] = [];
+    const grp = ctx.group({ callback: () => events.push('group') });
+    grp.add(ctx.nop({ callback: () => events.push('nop') }));
+    await turns(5);
+    expect([grp.state, events]).toEqual(['execute', []]);
+    ctx.maxParallel = 1;
+    await grp;
+    expect(events).toEqual(['nop', 'group']);
+  });
+
+  test('nested groups: the inner one is a member of the outer one', async () => {
+    const ctx = createAio();
+    const events: string[] = [];
+    const outer = ctx.group<string>({ callback: (_e, v) => events.push(`outer:${v}`) });
+    const inner = outer.add(ctx.group<string>({ callback: (_e, v) => events.push(`inner:${v}`) }));
+    inner.add(ctx.nop({ callback: () => events.push('nop') }));
+    inner.result('in');
+    outer.result('out');
+    await expect(outer).resolves.toBe('out');
+    expect(events).toEqual(['nop', 'inner:in', 'outer:out']);
+    expect([inner.state, outer.state, ctx.nreqs]).toEqual(['done', 'done', 0]);
+  });
+
+  test('counts in nreqs but not in nready or nexecute', async () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const grp = ctx.group();
+    const counts = () => ({
+      nreqs: ctx.nreqs,
+      nready: ctx.nready,
+      nexecute: ctx.nexecute,
+      npending: ctx.npending,
+    });
+    expect(counts()).toEqual({ nreqs: 1, nready: 0, nexecute: 0, npending: 0 });
+    grp.add(ctx.nop(), ctx.nop());
+    expect(counts()).toEqual({ nreqs: 3, nready: 2, nexecute: 0, npending: 0 });
+    ctx.maxParallel = 1;
+    expect(counts()).toEqual({ nreqs: 3, nready: 1, nexecute: 1, npending: 0 });
+    await grp;
+    expect(counts()).toEqual({ nreqs: 0, nready: 0, nexecute: 0, npending: 0 });
+  });
+});
+
+describe('cancellation', () => {
+  test('cancel() rejects with AbortError, cancels every member and aborts grp.signal', async () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const events: unknown[] = [];
+    const grp = ctx.group({ callback: (err) => events.push(['group', err?.name]) });
+    const signal = grp.signal;
+    signal.addEventListener('abort', () => events.push(['signal', signal.reason]));
+    const inner = grp.add(ctx.group());
+    const innerNop = inner.add(ctx.nop());
+    const members = grp.add(
+      ctx.nop({ callback: (err) => events.push(['a', err?.name]) }),
+      ctx.nop({ callback: (err) => events.push(['b', err?.name]) }),
+    );
+    const settled = outcome(grp);
+    const reason = new Error('stop');
+    grp.cancel(reason);
+    expect(await settled).toEqual({ error: abortShape(reason) });
+    expect(((await settled) as { error: unknown }).error).toBeInstanceOf(AbortError);
+    expect(events).toEqual([
+      ['signal', reason],
+      ['a', 'AbortError'],
+      ['b', 'AbortError'],
+      ['group', 'AbortError'],
+    ]);
+    expect([signal.aborted, inner.state, innerNop.state, ...members.map((m) => m.state)]).toEqual([
+      true,
+      'done',
+      'done',
+      'done',
+      'done',
+    ]);
+    expect(await outcome(inner)).toEqual({ error: abortShape(reason) });
+    expect({ nreqs: ctx.nreqs, nready: ctx.nready }).toEqual({ nreqs: 0, nready: 0 });
+  });
+
+  test('a cancelled group waits for a member that is executing', async () => {
+    const ctx = createAio({ maxParallel: 1 });
+    const grp = ctx.group();
+    const running = grp.add(ctx.nop());
+    expect(running.state).toBe('execute');
+    const settled = outcome(grp);
+    grp.cancel();
+    expect(grp.state).toBe('execute');
+    expect(await settled).toEqual({ error: abortShape(undefined) });
+    expect([running.state, ctx.nreqs]).toEqual(['done', 0]);
+  });
+
+  test('a member added to a cancelled, unfinished group is cancelled', async () => {
+    const ctx = createAio({ maxParallel: 1 });
+    const grp = ctx.group();
+    grp.add(ctx.nop()); // executing: holds the group open after cancel()
+    const settled = outcome(grp);
+    grp.cancel();
+    const late = grp.add(ctx.nop());
+    expect(await outcome(late)).toEqual({ error: abortShape(undefined) });
+    expect(await settled).toEqual({ error: abortShape(undefined) });
+  });
+
+  test('cancelSubs() cancels members and feeder, the group resolves normally and grp.signal stays unaborted', async () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const events: unknown[] = [];
+    const grp = ctx.group<string>({ callback: (err, value) => events.push(['group', err, value]) });
+    const signal = grp.signal;
+    let fed = 0;
+    grp.limit(2).feed(() => {
+      fed++;
+      grp.add(ctx.nop({ callback: (err) => events.push(['member', err?.name]) }));
+    });
+    grp.result('kept');
+    grp.cancelSubs();
+    await expect(grp).resolves.toBe('kept');
+    expect(events).toEqual([
+      ['member', 'AbortError'],
+      ['member', 'AbortError'],
+      ['group', null, 'kept'],
+    ]);
+    expect([fed, signal.aborted, ctx.nreqs]).toEqual([2, false, 0]);
+  });
+});
+
+describe('the signal option', () => {
+  test('aborting the signal cancels the group and its members, with the reason as cause', async () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const controller = new AbortController();
+    const grp = ctx.group({ signal: controller.signal });
+    const member = grp.add(ctx.nop());
+    const settled = Promise.all([outcome(grp), outcome(member)]);
+    const reason = new Error('aborted by the caller');
+    controller.abort(reason);
+    expect(await settled).toEqual([{ error: abortShape(reason) }, { error: abortShape(reason) }]);
+    expect([grp.signal.aborted, grp.signal.reason, ctx.nreqs]).toEqual([true, reason, 0]);
+  });
+
+  test('an already aborted signal: the group rejects with AbortError and a member added to it is cancelled', async () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const reason = new Error('too late');
+    const grp = ctx.group({ signal: AbortSignal.abort(reason) });
+    const member = grp.add(ctx.nop());
+    const settled = await outcome(grp);
+    await turns(3);
+    // The context stays paused: a member that was not cancelled would still be queued.
+    expect({ settled, member: member.state, nready: ctx.nready, signal: grp.signal.aborted }).toEqual({
+      settled: { error: abortShape(reason) },
+      member: 'done',
+      nready: 0,
+      signal: true,
+    });
+    expect(await outcome(member)).toEqual({ error: abortShape(reason) });
+    expect(ctx.nreqs).toBe(0);
+  });
+});
+
+describe('invalid use', () => {
+  test('a group cannot contain itself, a request cannot be in two groups, a member must be a request or thenable', async () => {
+    const ctx = createAio();
+    const grp = ctx.group();
+    const other = ctx.group();
+    const nop = grp.add(ctx.nop());
+    const code = (fn: () => unknown): unknown => {
+      try {
+        fn();
+        return 'no error';
+      } catch (err) {
+        return [(err as Error).name, (err as { code?: string }).code];
+      }
+    };
+    expect([
+      code(() => grp.add(grp)),
+      code(() => other.add(nop)),
+      code(() => grp.add(42 as unknown as Promise<void>)),
+      code(() => grp.limit(-1)),
+      code(() => grp.limit(1.5)),
+      code(() => grp.feed('nope' as unknown as () => void)),
+    ]).toEqual([
+      ['Error', 'ERR_AIO_GROUP_CYCLE'],
+      ['Error', 'ERR_AIO_GROUP_MEMBER'],
+      ['TypeError', 'ERR_INVALID_ARG_TYPE'],
+      ['RangeError', 'ERR_OUT_OF_RANGE'],
+      ['RangeError', 'ERR_OUT_OF_RANGE'],
+      ['TypeError', 'ERR_INVALID_ARG_TYPE'],
+    ]);
+    // A rejected add() adds nothing: the groups finish as if it never happened.
+    await expect(Promise.all([grp, other])).resolves.toEqual([undefined, undefined]);
+  });
+});
+
+describe('member failures', () => {
+  test('unobserved failures make the group reject with an AggregateError of exactly them, once all members finished', async () => {
+    const dir = tempDir();
+    const missing = join(dir, 'missing');
+    const ctx = createAio({ maxParallel: 1 });
+    const grp = ctx.group();
+    const plain = new Error('plain promise');
+    const hold = gate();
+    const seenByCallback: unknown[] = [];
+    const seenByCatch: unknown[] = [];
+    grp.add(Promise.reject(plain));
+    grp.add(ctx.stat(missing)); // no callback, no then: collected
+    grp.add(ctx.stat(missing, { callback: (err) => seenByCallback.push(err?.code) })); // observed by callback
+    const caught = grp.add(ctx.stat(missing));
+    caught.catch((err: unknown) => seenByCatch.push((err as NodeJS.ErrnoException).code)); // observed by catch
+    const cancelled = grp.add(ctx.stat(missing)); // cancellations are never collected
+    cancelled.cancel();
+    grp.add(ctx.nop()); // success
+    grp.add(hold.promise);
+    const settled = outcome(grp);
+    await until(() => ctx.nreqs === 1 && seenByCatch.length === 1, 'every request member finished');
+    expect([grp.state, grp.size]).toEqual(['execute', 1]);
+    hold.open();
+    const result = await settled;
+    expect(result).toEqual({ error: expect.any(AggregateError) });
+    const errors = (result as { error: AggregateError }).error.errors;
+    expect(errors).toEqual([
+      plain,
+      expect.objectContaining({ code: 'ENOENT', syscall: 'stat', path: missing }),
+    ]);
+    expect(errors[0]).toBe(plain);
+    expect([seenByCallback, seenByCatch]).toEqual([['ENOENT'], ['ENOENT']]);
+  });
+
+  test('a failed inner group is collected by the outer one like any member', async () => {
+    const missing = join(tempDir(), 'missing');
+    const ctx = createAio();
+    const outer = ctx.group();
+    const inner = outer.add(ctx.group());
+    inner.add(ctx.stat(missing));
+    const result = await outcome(outer);
+    expect(result).toEqual({ error: expect.any(AggregateError) });
+    const [innerError] = (result as { error: AggregateError }).error.errors;
+    expect(innerError).toBeInstanceOf(AggregateError);
+    expect((innerError as AggregateError).errors).toEqual([
+      expect.objectContaining({ code: 'ENOENT', syscall: 'stat', path: missing }),
+    ]);
+    await expect(inner).rejects.toBe(innerError);
+  });
+});
+
+describe('feeder', () => {
+  // IO::AIO t/07_feeder.t: limit 5, a feeder adding one request a call, ten in all.
+  test('IO::AIO t/07_feeder.t: with limit(5) the feeder has run 5 times when feed() returns', async () => {
+    const ctx = createAio();
+    const grp = ctx.group<string>();
+    const counts = { feederCalls: 0, added: 0, callbacks: 0, mostUnfinished: 0 };
+    grp.limit(5);
+    grp.feed(() => {
+      counts.feederCalls++;
+      if (counts.added === 10) return;
+      counts.added++;
+      grp.add(ctx.nop({ callback: () => counts.callbacks++ }));
+      counts.mostUnfinished = Math.max(counts.mostUnfinished, grp.size);
+    });
+    expect(counts).toEqual({ feederCalls: 5, added: 5, callbacks: 0, mostUnfinished: 5 });
+    grp.result('fed');
+    await expect(grp).resolves.toBe('fed');
+    // The eleventh call added nothing, which removed the feeder.
+    expect(counts).toEqual({ feederCalls: 11, added: 10, callbacks: 10, mostUnfinished: 5 });
+  });
+
+  test('setting a feeder at limit 0 sets limit 2; limit(0) pauses feeding and raising it resumes', async () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const grp = ctx.group();
+    const done: number[] = [];
+    let next = 0;
+    expect(grp.currentLimit).toBe(0);
+    grp.feed(() => {
+      if (next === 8) return;
+      const n = next++;
+      grp.add(ctx.nop({ callback: () => done.push(n) }));
+    });
+    expect([grp.currentLimit, next, grp.size]).toEqual([2, 2, 2]);
+
+    grp.limit(0);
+    ctx.maxParallel = 4;
+    await until(() => grp.size === 0, 'the two fed members to finish');
+    await turns(10);
+    // Paused: the members finished, the feeder was not called, and the group waits for it.
+    expect({ next, done, state: grp.state, nreqs: ctx.nreqs }).toEqual({
+      next: 2,
+      done: [0, 1],
+      state: 'execute',
+      nreqs: 1,
+    });
+
+    grp.limit(3);
+    expect([next, grp.size]).toEqual([5, 3]);
+    await grp;
+    expect({ next, done }).toEqual({ next: 8, done: [0, 1, 2, 3, 4, 5, 6, 7] });
+  });
+
+  test('raising the limit of a paused group whose feeder has nothing left finishes the group', async () => {
+    const ctx = createAio();
+    const events: string[] = [];
+    const grp = ctx.group({ callback: () => events.push('group') });
+    const items = ['a', 'b'];
+    grp.feed(() => {
+      const item = items.shift();
+      if (item !== undefined) grp.add(ctx.nop({ callback: () => events.push(item) }));
+    });
+    grp.limit(0);
+    await until(() => grp.size === 0, 'the fed members to finish');
+    await turns(5);
+    expect([grp.state, events]).toEqual(['execute', ['a', 'b']]);
+    grp.limit(4); // the feeder runs, adds nothing and is removed: nothing is left to wait for
+    await until(() => grp.state === 'done', 'the group to finish', 1000);
+    expect(events).toEqual(['a', 'b', 'group']);
+  });
+
+  test('a feeder over 1,000,000 nops with limit(16) keeps memory flat and at most 16 members unfinished', async () => {
+    const total = 1_000_000;
+    const sampleEvery = 4096;
+    const ctx = createAio();
+    const grp = ctx.group<number>();
+    let issued = 0;
+    let finished = 0;
+    let mostUnfinished = 0;
+    const start = process.memoryUsage().heapUsed;
+    let peak = start;
+    grp.limit(16).feed(() => {
+      if (issued === total) return;
+      issued++;
+      grp.add(
+        ctx.nop({
+          callback: () => {
+            finished++;
+            if (finished % sampleEvery === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+          },
+        }),
+      );
+      mostUnfinished = Math.max(mostUnfinished, grp.size);
+    });
+    grp.result(-1);
+    await grp;
+    expect({ issued, finished, mostUnfinished, nreqs: ctx.nreqs }).toEqual({
+      issued: total,
+      finished: total,
+      mostUnfinished: 16,
+      nreqs: 0,
+    });
+    expect(peak - start).toBeLessThan(16 * 2 ** 20);
+  });
+
+  test('a feeder over 200,000 stats of one file with limit(16) keeps memory flat', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'one');
+    writeFileSync(file, 'x');
+    const total = 200_000;
+    const ctx = createAio();
+    const grp = ctx.group();
+    let issued = 0;
+    let sizes = 0;
+    let mostUnfinished = 0;
+    const start = process.memoryUsage().heapUsed;
+    let peak = start;
+    grp.limit(16).feed(() => {
+      if (issued === total) return;
+      issued++;
+      grp.add(
+        ctx.stat(file, {
+          callback: (err, st) => {
+            if (err === null) sizes += st.size;
+            if (issued % 4096 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+          },
+        }),
+      );
+      mostUnfinished = Math.max(mostUnfinished, grp.size);
+    });
+    await grp;
+    expect({ issued, sizes, mostUnfinished }).toEqual({ issued: total, sizes: total, mostUnfinished: 16 });
+    expect(peak - start).toBeLessThan(16 * 2 ** 20);
+  });
+
+  test('a feeder that throws fails the group with the thrown error', async () => {
+    const ctx = createAio();
+    const grp = ctx.group();
+    const bad = new Error('feeder');
+    let calls = 0;
+    grp.limit(4).feed(() => {
+      calls++;
+      if (calls === 2) throw bad;
+      grp.add(ctx.nop());
+    });
+    const result = await outcome(grp);
+    expect(result).toEqual({ error: expect.any(AggregateError) });
+    expect((result as { error: AggregateError }).error.errors).toEqual([bad]);
+    expect(calls).toBe(2);
+  });
+});

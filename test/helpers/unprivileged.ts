@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { coreDist } from './child.js';
+
+/** uid and gid of `nobody`, who has no write permission in a root-owned directory. */
+export const kNobody = 65534;
+
+/**
+ * Runs an ESM snippet as uid/gid 65534 with no supplementary groups
+ * (`setpriv`), with `core` bound to the built package, and parses the JSON
+ * it prints on its last line. As root, permission checks do not apply, so
+ * this is how tests see EACCES.
+ */
+export function runUnprivileged(source: string): { status: number | null; result: unknown; stderr: string } {
+  const program = `import * as core from ${JSON.stringify(coreDist)};\n${source}`;
+  const child = spawnSync(
+    'setpriv',
+    [
+      `--reuid=${kNobody}`,
+      `--regid=${kNobody}`,
+      '--clear-groups',
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      program,
+    ],
+    { encoding: 'utf8', timeout: 60_000, cwd: '/' },
+  );
+  const lines = child.stdout.trim().split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  let result: unknown = null;
+  try {
+    result = JSON.parse(last);
+  } catch {
+    result = { unparsed: child.stdout };
+  }
+  return { status: child.status, result, stderr: child.stderr };
+}
+
+/** True when this process may switch to another user (it is root). */
+export function canDropPrivileges(): boolean {
+  return process.getuid?.() === 0;
+}
