@@ -89,7 +89,8 @@ export class Treescan {
       onEntries: (dir, entries) => this.#onEntries(walk, dir, entries),
       // Not counted: the counts are what was listed. The error's path is a
       // string, lossy for a name that is not UTF-8 (the walk does not pass the bytes).
-      onError: (err) => this.#error(err),
+      // The directory's own bytes name it, also when they are not valid UTF-8.
+      onError: (err, dir) => this.#error(err, dir),
     });
     this.#walk = walk;
     try {

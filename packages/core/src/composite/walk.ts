@@ -35,7 +35,7 @@ export interface WalkOptions<P extends PathBytes = string> extends GroupOptions<
    * Called for a subdirectory that cannot be read; the walk goes on. Without
    * it such an error fails the walk. An unreadable root always fails it.
    */
-  onError?: ((error: NodeJS.ErrnoException) => void) | undefined;
+  onError?(error: NodeJS.ErrnoException, dir: P): void;
   /** Enter symlinks to directories, skipping any directory already entered (same device and inode). @default false */
   followSymlinks?: boolean | undefined;
   /** `'buffer'` gives paths as Buffers, byte for byte. @default 'utf8' */
@@ -46,7 +46,7 @@ export interface WalkArgs {
   root: PathBytes;
   maxreq: number;
   onEntries: ((dir: PathBytes, entries: WalkEntry<PathBytes>[]) => void) | null;
-  onError: ((error: NodeJS.ErrnoException) => void) | null;
+  onError: ((error: NodeJS.ErrnoException, dir: PathBytes) => void) | null;
   followSymlinks: boolean;
   encoding: 'utf8' | 'buffer';
 }
@@ -71,7 +71,7 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
   const failed = (dir: PathBytes, err: NodeJS.ErrnoException): void => {
     // A cancelled scan is the walk being stopped, not a directory failing.
     if (isAbortError(err)) return;
-    if (a.onError !== null && !(dir === base && scanned === 1)) a.onError(err);
+    if (a.onError !== null && !(dir === base && scanned === 1)) a.onError(err, dir);
     else group._fail(err);
   };
 
@@ -197,7 +197,10 @@ export const walkOperation = composite({
     onError:
       options?.onError === undefined
         ? null
-        : validateFunction<(error: NodeJS.ErrnoException) => void>(options.onError, 'options.onError'),
+        : validateFunction<(error: NodeJS.ErrnoException, dir: PathBytes) => void>(
+            options.onError,
+            'options.onError',
+          ),
     followSymlinks: validateBoolean(options?.followSymlinks, 'options.followSymlinks'),
     encoding: validateEncoding(options?.encoding) === 'buffer' ? 'buffer' : 'utf8',
   }),
