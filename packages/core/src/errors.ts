@@ -81,6 +81,7 @@ export interface SystemError extends Error {
 
 const kSystemMessages: Record<string, string> = {
   ENOSYS: 'function not implemented',
+  EBADF: 'bad file descriptor',
   EINVAL: 'invalid argument',
   ENOTDIR: 'not a directory',
 };

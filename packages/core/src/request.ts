@@ -38,8 +38,11 @@ export type Done<T> = (err: NodeJS.ErrnoException | null, value?: T) => void;
 /** What the request needs of an operation to run it. */
 export interface Executable<A, T> {
   run(args: A, done: Done<T>, req: RunningRequest): void;
-  /** Frees a value whose request was cancelled while it executed (closes an fd). */
-  release?(value: T): void;
+  /**
+   * Frees a value whose request was cancelled while it executed (closes an
+   * fd), then calls `released` once; the request is done only after that.
+   */
+  release?(value: T, released: () => void): void;
 }
 
 /** A request as the scheduler sees it: a queue entry it can start. */
@@ -261,20 +264,25 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     // Refill the pool before delivering: the threads get work while callbacks run.
     host._executed();
     if (this.#flags & kCancelled) {
-      if (err === null && value !== undefined) this.#release(value);
-      this.#deliver(this.#outcome as AbortError, undefined);
+      // Invariant: a request stays pending until its dropped value is released, so once
+      // flush() resolves nothing it got is still held (an fd is closed, not closing).
+      if (err === null && value !== undefined && this.#op?.release !== undefined) this.#release(value);
+      else this.#deliver(this.#outcome as AbortError, undefined);
     } else {
       this.#deliver(err, value);
     }
   }
 
   #release(value: T): void {
-    const release = this.#op?.release;
-    if (release === undefined) return;
+    const release = this.#op?.release as (value: T, released: () => void) => void;
+    const released = (): void => {
+      if (this.#state === kPending) this.#deliver(this.#outcome as AbortError, undefined);
+    };
     try {
-      release(value);
+      release(value, released);
     } catch (error) {
       reportUncaught(error);
+      released();
     }
   }
 

@@ -13,8 +13,6 @@ import {
 } from '../validate.js';
 import { single } from './operation.js';
 
-function ignore(): void {}
-
 export interface Transfer {
   fd: number;
   position: number | null;
@@ -56,7 +54,7 @@ export const descriptorOperations = {
       _options?: RequestOptions<number>,
     ) => ({ path: validatePath(path), flags: validateOpenFlags(flags), mode: validateMode(mode, 'mode', 0o666) }),
     run: (a, done: Done<number>) => fs.open(a.path, a.flags, a.mode, done),
-    release: (fd: number) => fs.close(fd, ignore),
+    release: (fd: number, released) => fs.close(fd, released),
   }),
 
   /**

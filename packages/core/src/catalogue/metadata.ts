@@ -94,9 +94,11 @@ export const metadataOperations = {
     optsIndex: 1,
     prepare: (target: PathLike | number, _options?: RequestOptions<fs.StatsFs>) => validatePathOrFd(target),
     run: (target, done: Done<fs.StatsFs>) => {
-      const path = typeof target === 'number' ? fdPath(target) : target;
-      if (path === null) later(done, systemError('ENOSYS', 'fstatfs'));
-      else fs.statfs(path, done);
+      if (typeof target !== 'number') return fs.statfs(target, done);
+      const path = fdPath(target);
+      if (path === null) return later(done, systemError('ENOSYS', 'fstatfs'));
+      // Platform: /proc/self/fd/N is missing exactly when N is not open; say so as fstatfs(2) would.
+      fs.statfs(path, (err, st) => done(err?.code === 'ENOENT' ? systemError('EBADF', 'fstatfs') : err, st));
     },
   }),
 

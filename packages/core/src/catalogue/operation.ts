@@ -18,7 +18,7 @@ export interface SingleOperation<P extends unknown[], A, T> extends Executable<A
   readonly optsIndex: number;
   prepare(...params: P): A;
   run(args: A, done: Done<T>, req: RunningRequest): void;
-  release?(value: T): void;
+  release?(value: T, released: () => void): void;
 }
 
 /** A composite request: a group of single requests, built when called. */

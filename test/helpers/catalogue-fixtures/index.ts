@@ -1,0 +1,26 @@
+import { dataFixtures } from './data.js';
+import { descriptorFixtures } from './descriptors.js';
+import { type Fixture, unavailable } from './fixture.js';
+import { metadataFixtures } from './metadata.js';
+import { nameFixtures } from './names.js';
+
+export { type Fixture, type Instance, kClosedFd } from './fixture.js';
+
+/** Every single operation of the catalogue; conformance.test.ts checks that the keys match. */
+export const fixtures: Record<string, Fixture> = {
+  ...descriptorFixtures,
+  ...metadataFixtures,
+  ...nameFixtures,
+  ...dataFixtures,
+  seek: unavailable('lseek', [0, 0, 0]),
+  mknod: unavailable('mknod', ['never-made', 0o600, 0]),
+  allocate: unavailable('fallocate', [0, 0, 0, 1]),
+  rename2: unavailable('renameat2', ['never-a', 'never-b', 0]),
+  sync: unavailable('sync', []),
+  syncfs: unavailable('syncfs', [0]),
+  syncFileRange: unavailable('sync_file_range', [0, 0, 1, 0]),
+  fiemap: unavailable('fiemap', [0, 0, 1, 0, 1]),
+  msync: unavailable('msync', [Buffer.alloc(1), 0, 1, 0]),
+  mtouch: unavailable('mtouch', [Buffer.alloc(1), 0, 1, 0]),
+  mlock: unavailable('mlock', [Buffer.alloc(1), 0, 1]),
+};
