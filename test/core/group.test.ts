@@ -346,6 +346,29 @@ describe('member failures', () => {
   });
 });
 
+describe('unhandled rejections', () => {
+  test('a group that fails in the same microtask pass as its await is not reported as unhandled', async () => {
+    const ctx = createAio();
+    const reported: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      reported.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failure = new Error('member failed');
+      const outer = ctx.group();
+      const inner = outer.add(ctx.group());
+      inner.add(Promise.reject(failure));
+      const result = await outcome(outer);
+      await turns(3);
+      expect(result).toEqual({ error: expect.any(AggregateError) });
+      expect(reported).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('feeder', () => {
   // IO::AIO t/07_feeder.t: limit 5, a feeder adding one request a call, ten in all.
   test('IO::AIO t/07_feeder.t: with limit(5) the feeder has run 5 times when feed() returns', async () => {

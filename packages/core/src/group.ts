@@ -1,4 +1,4 @@
-import { AbortError, aioError, invalidArgType, isAbortError } from './errors.js';
+import { aioError, invalidArgType, isAbortError } from './errors.js';
 import { AioRequest, type RequestCallback, type RequestHost } from './request.js';
 import { validateFunction, validateInteger } from './validate.js';
 
@@ -52,8 +52,6 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   #errors: unknown[] = [];
   #failure: unknown = undefined;
   #controller: AbortController | null = null;
-  /** The AbortError of a group made with an already aborted signal; see the constructor. */
-  #abortedAtStart: AbortError | undefined = undefined;
 
   /** @internal Made by `aio.group()` and the composite requests. */
   constructor(
@@ -63,9 +61,6 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     signal: AbortSignal | null,
   ) {
     super(host, null, undefined, priority, callback, signal);
-    // The request delivers a pre-aborted group on a microtask but reports no cancellation until then:
-    // members added meanwhile (a composite's first step) must be cancelled, not run.
-    if (signal?.aborted) this.#abortedAtStart = new AbortError(undefined, { cause: signal.reason });
     // An empty group finishes on the next turn, so members can be added synchronously.
     setImmediate(() => this.#settleIfIdle());
   }
@@ -79,7 +74,7 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   get signal(): AbortSignal {
     if (this.#controller === null) {
       this.#controller = new AbortController();
-      const cancellation = this.#cancellation();
+      const cancellation = this._cancellation;
       if (cancellation !== undefined) this.#controller.abort((cancellation as Error).cause);
     }
     return this.#controller.signal;
@@ -116,7 +111,7 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
       if (member.state === 'done') return;
       member._group = this;
       this.#members.add(member);
-      const cancellation = this.#cancellation();
+      const cancellation = this._cancellation;
       if (cancellation !== undefined) member.cancel((cancellation as Error).cause);
       return;
     }
@@ -136,7 +131,7 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
    */
   feed(feeder: (() => void) | null): this {
     if (feeder !== null) validateFunction(feeder, 'feeder');
-    if (this.state === 'result' || this.state === 'done' || this.#cancellation() !== undefined) return this;
+    if (this.state === 'result' || this.state === 'done' || this._cancellation !== undefined) return this;
     this.#feeder = feeder;
     if (feeder !== null && this.#limit === 0) this.#limit = 2;
     this.#pump();
@@ -202,7 +197,7 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
    * without touching the limit.
    */
   _setFeeder(feeder: () => void): void {
-    if (this.state !== 'execute' || this.#cancellation() !== undefined) return;
+    if (this.state !== 'execute' || this._cancellation !== undefined) return;
     this.#feeder = feeder;
     this.#pump();
     if (this.#feeder === null) this.#settleIfIdle();
@@ -237,10 +232,6 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   }
 
   /** The AbortError the group is cancelled with, if it is. */
-  #cancellation(): unknown {
-    return this._cancellation ?? this.#abortedAtStart;
-  }
-
   /** @internal A member finished (after its callback returned). */
   _memberDone(member: object, err: unknown, taken: boolean): void {
     if (!this.#members.delete(member as GroupMember)) return;

@@ -142,11 +142,17 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     host.nreqs++;
     if (signal !== null) {
       if (signal.aborted) {
+        const error = new AbortError(undefined, { cause: signal.reason });
+        this.#flags |= kCancelled;
+        this.#outcome = error;
+        if (op === null) {
+          // A group: cancelled from the start, it cancels what is added and settles when that is done.
+          this.#state = kExecute;
+          return;
+        }
         // Never runs; delivered on a microtask so no callback fires inside the call that made it.
         this.#state = kPending;
         host.npending++;
-        this.#flags |= kCancelled;
-        const error = new AbortError(undefined, { cause: signal.reason });
         queueMicrotask(() => this.#deliver(error, undefined));
         return;
       }
@@ -329,7 +335,10 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     if (callback !== null) {
       this.#callback = null;
       try {
-        (callback as RequestCallback<T | undefined>)((failed ? err : null) as NodeJS.ErrnoException | null, value);
+        (callback as RequestCallback<T | undefined>)(
+          (failed ? err : null) as NodeJS.ErrnoException | null,
+          value,
+        );
       } catch (error) {
         reportUncaught(error);
       }
@@ -345,8 +354,9 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
       this._group = null;
       group._memberDone(this, failed ? err : null, taken);
     } else if (failed && !taken && !isAbortError(err)) {
-      // Nobody can see this failure: surface it exactly as an unobserved native rejection.
-      void Promise.reject(err);
+      // Nobody has seen this failure yet: it becomes the request's rejected promise, reported as an
+      // unhandled rejection unless a `then` in this same microtask pass takes it, as with native promises.
+      this.#deferred = { promise: Promise.reject(err) };
     }
     host._done();
   }
