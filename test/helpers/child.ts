@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 export const coreDist = fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url));
 
 /** Runs an ESM snippet in a fresh Node process, with `core` bound to the built package. */
-export function runChild(source: string, args: string[] = []): { status: number | null; stdout: string; stderr: string } {
+export function runChild(
+  source: string,
+  args: string[] = [],
+): { status: number | null; stdout: string; stderr: string } {
   const program = `import * as core from ${JSON.stringify(coreDist)};\n${source}`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', program, ...args], {
     encoding: 'utf8',

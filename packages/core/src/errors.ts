@@ -60,7 +60,9 @@ export function invalidArgValue(name: string, value: unknown, reason: string): C
 /** `RangeError [ERR_OUT_OF_RANGE]`. */
 export function outOfRange(name: string, range: string, actual: unknown): CodedError<RangeError> {
   return coded(
-    new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${inspect(actual)}`),
+    new RangeError(
+      `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(actual)}`,
+    ),
     'ERR_OUT_OF_RANGE',
   );
 }
@@ -90,7 +92,11 @@ const kSystemMessages: Record<string, string> = {
  * A system error shaped exactly as `node:fs` shapes one (`code`, `errno` as
  * Node's negative number, `syscall`, and `path` when there is one).
  */
-export function systemError(code: keyof typeof osConstants.errno, syscall: string, path?: string): SystemError {
+export function systemError(
+  code: keyof typeof osConstants.errno,
+  syscall: string,
+  path?: string,
+): SystemError {
   const errno = -(osConstants.errno[code] ?? 0);
   const detail = kSystemMessages[code] ?? code;
   const where = path === undefined ? syscall : `${syscall} '${path}'`;

@@ -22,7 +22,9 @@ export function validatePath(value: unknown, name = 'path'): string | Buffer {
     path = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   } else if (value instanceof URL) {
     if (value.protocol !== 'file:') {
-      throw Object.assign(new TypeError('The URL must be of scheme file'), { code: 'ERR_INVALID_URL_SCHEME' });
+      throw Object.assign(new TypeError('The URL must be of scheme file'), {
+        code: 'ERR_INVALID_URL_SCHEME',
+      });
     }
     path = fileURLToPath(value);
   } else {
@@ -82,7 +84,8 @@ export function validateBufferRange(buffer: NodeJS.ArrayBufferView, offset: numb
 export function validateMode(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'string') {
-    if (!/^[0-7]+$/.test(value)) throw invalidArgValue(name, value, 'must be a 32-bit unsigned integer or an octal string');
+    if (!/^[0-7]+$/.test(value))
+      throw invalidArgValue(name, value, 'must be a 32-bit unsigned integer or an octal string');
     value = Number.parseInt(value, 8);
   }
   return validateInteger(value, name, 0, 0o7777);
@@ -180,6 +183,7 @@ export type NameEncoding = BufferEncoding | 'buffer';
 
 export function validateEncoding(value: unknown, name = 'options.encoding'): NameEncoding {
   if (value === undefined || value === null) return 'utf8';
-  if (value === 'buffer' || (typeof value === 'string' && Buffer.isEncoding(value))) return value as NameEncoding;
+  if (value === 'buffer' || (typeof value === 'string' && Buffer.isEncoding(value)))
+    return value as NameEncoding;
   throw invalidArgValue(name, value, 'is invalid encoding');
 }

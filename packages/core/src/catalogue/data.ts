@@ -6,8 +6,6 @@ import { single } from './operation.js';
 /** Chunk size of the emulated data requests. */
 export const kChunkBytes = 64 * 1024;
 
-function ignore(): void {}
-
 /** Copies `length` bytes from `inFd` at `inOffset` to `outFd`'s current position, chunk by chunk. */
 function sendfile(
   outFd: number,
@@ -67,7 +65,7 @@ function slurp(a: SlurpArgs, done: Done<Buffer>, req: RunningRequest): void {
   fs.open(a.path, 'r', (err, fd) => {
     if (err !== null) return done(err);
     const finish = (error: NodeJS.ErrnoException | null, data?: Buffer): void =>
-      fs.close(fd, (closeErr) => done(error ?? closeErr, error ?? closeErr ? undefined : data));
+      fs.close(fd, (closeErr) => done(error ?? closeErr, (error ?? closeErr) ? undefined : data));
     fs.fstat(fd, (statErr, st) => {
       if (statErr !== null) return finish(statErr);
       const start = a.offset >= 0 ? a.offset : Math.max(0, st.size + a.offset);
@@ -108,7 +106,13 @@ export const dataOperations = {
     perl: 'aio_sendfile',
     syscall: 'sendfile',
     optsIndex: 4,
-    prepare: (outFd: number, inFd: number, inOffset: number, length: number, _options?: RequestOptions<number>) => ({
+    prepare: (
+      outFd: number,
+      inFd: number,
+      inOffset: number,
+      length: number,
+      _options?: RequestOptions<number>,
+    ) => ({
       outFd: validateFd(outFd, 'outFd'),
       inFd: validateFd(inFd, 'inFd'),
       inOffset: validateLength(inOffset, 'inOffset'),
@@ -159,9 +163,17 @@ export const dataOperations = {
     perl: 'aio_slurp',
     syscall: 'read',
     optsIndex: 3,
-    prepare: (path: PathLike, offset?: number, length?: number, _options?: RequestOptions<Buffer>): SlurpArgs => ({
+    prepare: (
+      path: PathLike,
+      offset?: number,
+      length?: number,
+      _options?: RequestOptions<Buffer>,
+    ): SlurpArgs => ({
       path: validatePath(path),
-      offset: offset === undefined ? 0 : validateInteger(offset, 'offset', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+      offset:
+        offset === undefined
+          ? 0
+          : validateInteger(offset, 'offset', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
       length: length === undefined ? 0 : validateLength(length, 'length'),
     }),
     run: (a: SlurpArgs, done: Done<Buffer>, req) => slurp(a, done, req),

@@ -32,7 +32,13 @@ function prepareTransfer(
   const at = bufferOffset === undefined ? 0 : validateLength(bufferOffset, 'bufferOffset');
   const count = validateLength(length, 'length');
   validateBufferRange(view, at, count);
-  return { fd: validateFd(fd), position: validatePosition(offset), length: count, buffer: view, bufferOffset: at };
+  return {
+    fd: validateFd(fd),
+    position: validatePosition(offset),
+    length: count,
+    buffer: view,
+    bufferOffset: at,
+  };
 }
 
 /** Requests on file descriptors. */
@@ -52,7 +58,11 @@ export const descriptorOperations = {
       flags?: string | number | null,
       mode?: number | string | null,
       _options?: RequestOptions<number>,
-    ) => ({ path: validatePath(path), flags: validateOpenFlags(flags), mode: validateMode(mode, 'mode', 0o666) }),
+    ) => ({
+      path: validatePath(path),
+      flags: validateOpenFlags(flags),
+      mode: validateMode(mode, 'mode', 0o666),
+    }),
     run: (a, done: Done<number>) => fs.open(a.path, a.flags, a.mode, done),
     release: (fd: number, released) => fs.close(fd, released),
   }),

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { Done, RequestOptions } from '../request.js';
+import type { Done } from '../request.js';
 import { type PathLike, validateInteger, validatePath } from '../validate.js';
 import { encodingOptions, type NameOptions } from './names.js';
 import { single } from './operation.js';
@@ -91,7 +91,11 @@ export const directoryOperations = {
       options: encodingOptions(options),
     }),
     run: (a, done: Done<string[]>) =>
-      fs.readdir(a.path, a.options as fs.ObjectEncodingOptions, done as (err: Error | null, names: unknown) => void),
+      fs.readdir(
+        a.path,
+        a.options as fs.ObjectEncodingOptions,
+        done as (err: Error | null, names: unknown) => void,
+      ),
   }),
 
   /**

@@ -155,7 +155,8 @@ export const metadataOperations = {
     syscall: 'chmod',
     optsIndex: 2,
     prepare: (target: PathLike | number, mode: number | string, _options?: RequestOptions<void>) => {
-      if (mode === undefined || mode === null) throw invalidArgType('mode', 'of type number or an octal string', mode);
+      if (mode === undefined || mode === null)
+        throw invalidArgType('mode', 'of type number or an octal string', mode);
       return { target: validatePathOrFd(target), mode: validateMode(mode, 'mode', 0) };
     },
     run: (a, done: Done<void>) =>

@@ -1,6 +1,12 @@
 import * as fs from 'node:fs';
 import type { Done, RequestOptions } from '../request.js';
-import { type NameEncoding, type PathLike, validateEncoding, validateMode, validatePath } from '../validate.js';
+import {
+  type NameEncoding,
+  type PathLike,
+  validateEncoding,
+  validateMode,
+  validatePath,
+} from '../validate.js';
 import { single } from './operation.js';
 
 /** Options of the requests that return names. */
@@ -127,7 +133,8 @@ export const nameOperations = {
     syscall: 'realpath',
     optsIndex: 1,
     prepare: (path: PathLike, options?: NameOptions<string | Buffer>) => named(path, options),
-    run: (a: NamedPath, done: Done<string>) => fs.realpath.native(a.path, a.options as fs.EncodingOption, done),
+    run: (a: NamedPath, done: Done<string>) =>
+      fs.realpath.native(a.path, a.options as fs.EncodingOption, done),
   }),
 
   /**

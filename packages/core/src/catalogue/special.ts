@@ -1,5 +1,5 @@
+import { invalidArgType, outOfRange } from '../errors.js';
 import type { Done, RequestOptions } from '../request.js';
-import { outOfRange, invalidArgType } from '../errors.js';
 import { single } from './operation.js';
 
 /** Longest busy request, in seconds (setTimeout's limit). */
@@ -33,7 +33,8 @@ export const specialOperations = {
     optsIndex: 1,
     prepare: (seconds: number, _options?: RequestOptions<void>) => {
       if (typeof seconds !== 'number') throw invalidArgType('seconds', 'of type number', seconds);
-      if (!(seconds >= 0 && seconds <= kMaxBusySeconds)) throw outOfRange('seconds', `>= 0 && <= ${kMaxBusySeconds}`, seconds);
+      if (!(seconds >= 0 && seconds <= kMaxBusySeconds))
+        throw outOfRange('seconds', `>= 0 && <= ${kMaxBusySeconds}`, seconds);
       return seconds * 1000;
     },
     run: (ms, done: Done<void>) => {

@@ -47,10 +47,15 @@ export const unavailableOperations = {
     },
   ),
   /** Rejects with ENOSYS: node:fs has no renameat2 (flags such as RENAME_NOREPLACE). @see IO::AIO aio_rename2 */
-  rename2: unavailable('aio_rename2', 'renameat2', 3, (src: PathLike, dst: PathLike, _flags: number, _o?: Opts) => {
-    validatePath(src, 'src');
-    validatePath(dst, 'dst');
-  }),
+  rename2: unavailable(
+    'aio_rename2',
+    'renameat2',
+    3,
+    (src: PathLike, dst: PathLike, _flags: number, _o?: Opts) => {
+      validatePath(src, 'src');
+      validatePath(dst, 'dst');
+    },
+  ),
   /** Rejects with ENOSYS: node:fs has no sync(2). @see IO::AIO aio_sync */
   sync: unavailable('aio_sync', 'sync', 0, (_o?: Opts) => {}),
   /** Rejects with ENOSYS: node:fs has no syncfs(2). @see IO::AIO aio_syncfs */
