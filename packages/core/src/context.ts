@@ -92,8 +92,11 @@ interface ParsedOptions {
   callback: RequestCallback<unknown> | null;
 }
 
+/** Perf: calls without options (the common case) share one object. */
+const kNoOptions: ParsedOptions = Object.freeze({ priority: 0, signal: null, callback: null });
+
 function parseOptions(options: unknown): ParsedOptions {
-  if (options === undefined || options === null) return { priority: 0, signal: null, callback: null };
+  if (options === undefined || options === null) return kNoOptions;
   const o = validateObject(options, 'options') as RequestOptions;
   return {
     priority: validatePriority(o.priority),

@@ -83,6 +83,15 @@ interface Deferred<T> {
   reject?: (reason: unknown) => void;
 }
 
+let capturedResolve: ((value: unknown) => void) | undefined;
+let capturedReject: ((reason: unknown) => void) | undefined;
+
+/** The executor of every request's promise: it runs synchronously inside `new Promise`. */
+function captureResolvers(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 function reportUncaught(error: unknown): void {
   process.nextTick(() => {
     throw error;
@@ -234,12 +243,13 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
         promise: this.#flags & kFailed ? Promise.reject(outcome) : Promise.resolve(outcome),
       };
     } else {
-      const pending: Deferred<unknown> = { promise: undefined as unknown as Promise<unknown> };
-      pending.promise = new Promise((resolve, reject) => {
-        pending.resolve = resolve;
-        pending.reject = reject;
-      });
-      deferred = pending;
+      // Perf: a shared executor, not a closure per request, hands over the resolvers.
+      const promise = new Promise(captureResolvers);
+      deferred = {
+        promise,
+        resolve: capturedResolve as (value: unknown) => void,
+        reject: capturedReject as (reason: unknown) => void,
+      };
     }
     this.#deferred = deferred;
     return deferred.promise;
