@@ -86,26 +86,27 @@ export type OperationMethods = Omit<Derived, Overloaded> & OptionTypedMethods;
 /** Names of the operations in the catalogue. */
 export type OperationName = keyof Catalogue;
 
-interface ParsedOptions {
-  priority: number;
-  signal: AbortSignal | null;
-  callback: RequestCallback<unknown> | null;
-}
+// Perf: the options of the call being made, parsed without allocating. parseOptions fills them last,
+// from locals, so a getter on the options object that calls another method cannot mix two calls' values.
+let optPriority = 0;
+let optSignal: AbortSignal | null = null;
+let optCallback: RequestCallback<unknown> | null = null;
 
-/** Perf: calls without options (the common case) share one object. */
-const kNoOptions: ParsedOptions = Object.freeze({ priority: 0, signal: null, callback: null });
-
-function parseOptions(options: unknown): ParsedOptions {
-  if (options === undefined || options === null) return kNoOptions;
+function parseOptions(options: unknown): void {
+  if (options === undefined || options === null) {
+    optPriority = 0;
+    optSignal = null;
+    optCallback = null;
+    return;
+  }
   const o = validateObject(options, 'options') as RequestOptions;
-  return {
-    priority: validatePriority(o.priority),
-    signal: validateSignal(o.signal) ?? null,
-    callback:
-      o.callback === undefined
-        ? null
-        : validateFunction<RequestCallback<unknown>>(o.callback, 'options.callback'),
-  };
+  const priority = validatePriority(o.priority);
+  const signal = validateSignal(o.signal) ?? null;
+  const callback =
+    o.callback === undefined ? null : validateFunction<RequestCallback<unknown>>(o.callback, 'options.callback');
+  optPriority = priority;
+  optSignal = signal;
+  optCallback = callback;
 }
 
 /** The methods derived from the catalogue at class set-up (see the static block). */
@@ -179,8 +180,8 @@ export class AioContext {
    * @see IO::AIO aio_group
    */
   group<R = undefined>(options?: GroupOptions<R>): AioGroup<R> {
-    const o = parseOptions(options);
-    return new AioGroup<R>(this.#scheduler, o.priority, o.callback as RequestCallback<R> | null, o.signal);
+    parseOptions(options);
+    return new AioGroup<R>(this.#scheduler, optPriority, optCallback as RequestCallback<R> | null, optSignal);
   }
 
   static {
@@ -189,14 +190,15 @@ export class AioContext {
       const method =
         op.kind === 'single'
           ? function (this: AioContext, ...params: unknown[]) {
-              const o = parseOptions(params[op.optsIndex]);
               const args = op.prepare(...params);
-              return new AioRequest(this.#scheduler, op, args, o.priority, o.callback, o.signal);
+              // Invariant: parsed right before use; prepare may read option getters, parseOptions last.
+              parseOptions(params[op.optsIndex]);
+              return new AioRequest(this.#scheduler, op, args, optPriority, optCallback, optSignal);
             }
           : function (this: AioContext, ...params: unknown[]) {
-              const o = parseOptions(params[op.optsIndex]);
               const args = op.prepare(...params);
-              const group = new AioGroup(this.#scheduler, o.priority, o.callback, o.signal);
+              parseOptions(params[op.optsIndex]);
+              const group = new AioGroup(this.#scheduler, optPriority, optCallback, optSignal);
               op.start(this, args, group);
               return group;
             };

@@ -218,7 +218,9 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     this.#feeder = null;
     this.#controller?.abort(reason);
     this.#cancelMembers(reason);
-    this.#settleIfIdle();
+    // Settled on a microtask, not here: a composite cancelled from inside its own call (user code
+    // in a signal listener) may still be adding its first steps, which are then cancelled as added.
+    queueMicrotask(() => this.#settleIfIdle());
   }
 
   #cancelMembers(reason: unknown): void {

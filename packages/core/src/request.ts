@@ -358,6 +358,11 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
       if (failed) deferred.reject?.(err);
       else deferred.resolve?.(value);
     }
+    if (deferred !== null) {
+      // Perf: the promise keeps the value now. Requests often wait in the queue long enough to reach
+      // the old generation, and a value kept there too would survive every scavenge.
+      this.#outcome = undefined;
+    }
     this.#state = kDone;
     const group = this._group;
     if (group !== null) {

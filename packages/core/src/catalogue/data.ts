@@ -1,3 +1,4 @@
+import { kMaxLength } from 'node:buffer';
 import * as fs from 'node:fs';
 import type { Done, RequestOptions, RunningRequest } from '../request.js';
 import { type PathLike, validateFd, validateInteger, validateLength, validatePath } from '../validate.js';
@@ -60,7 +61,24 @@ export interface SlurpArgs {
   length: number;
 }
 
-/** open, fstat, read to the wanted length or end of file, close: the fd is closed on every path. */
+/** Most bytes one fs.read call takes (Node's limit is 2^31 - 1). */
+const kMaxReadBytes = 2 ** 30;
+
+function tooLarge(size: number): NodeJS.ErrnoException {
+  const error = new RangeError(
+    `File size (${size}) is greater than ${kMaxLength} bytes, the largest possible Buffer`,
+  ) as NodeJS.ErrnoException;
+  error.code = 'ERR_FS_FILE_TOO_LARGE';
+  return error;
+}
+
+/**
+ * open, fstat, read to the wanted length or end of file, close: the fd is
+ * closed on every path. The buffer starts at the size fstat gives (capped by
+ * the length asked for) and doubles when the file turns out longer (procfs
+ * files report size 0); a size beyond the largest Buffer rejects with
+ * `ERR_FS_FILE_TOO_LARGE`, as `fs.readFile` does.
+ */
 function slurp(a: SlurpArgs, done: Done<Buffer>, req: RunningRequest): void {
   fs.open(a.path, 'r', (err, fd) => {
     if (err !== null) return done(err);
@@ -69,20 +87,23 @@ function slurp(a: SlurpArgs, done: Done<Buffer>, req: RunningRequest): void {
     fs.fstat(fd, (statErr, st) => {
       if (statErr !== null) return finish(statErr);
       const start = a.offset >= 0 ? a.offset : Math.max(0, st.size + a.offset);
-      const wanted = a.length > 0 ? a.length : Math.max(0, st.size - start);
-      // Files that report size 0 (procfs) are read until end of file.
-      const open = a.length === 0 && st.size === 0;
-      let buffer = Buffer.allocUnsafe(open ? kChunkBytes : wanted);
+      const limit = a.length > 0 ? a.length : Number.POSITIVE_INFINITY;
+      const known = Math.max(0, st.size - start);
+      const first = Math.min(limit, known > 0 ? known : kChunkBytes);
+      if (first > kMaxLength) return finish(tooLarge(first));
+      let buffer = Buffer.allocUnsafe(first);
       let filled = 0;
       const next = (): void => {
-        if (req.cancelled) return finish(null, buffer.subarray(0, filled));
-        if (!open && filled >= wanted) return finish(null, buffer);
-        if (open && filled === buffer.length) {
-          const grown = Buffer.allocUnsafe(buffer.length * 2);
+        if (req.cancelled || filled >= limit) return finish(null, buffer.subarray(0, filled));
+        if (filled === buffer.length) {
+          const size = Math.min(limit, Math.max(buffer.length * 2, kChunkBytes));
+          if (size > kMaxLength) return finish(tooLarge(size));
+          const grown = Buffer.allocUnsafe(size);
           buffer.copy(grown, 0, 0, filled);
           buffer = grown;
         }
-        fs.read(fd, buffer, filled, buffer.length - filled, start + filled, (readErr, n) => {
+        const count = Math.min(buffer.length - filled, kMaxReadBytes);
+        fs.read(fd, buffer, filled, count, start + filled, (readErr, n) => {
           if (readErr !== null) return finish(readErr);
           if (n === 0) return finish(null, buffer.subarray(0, filled));
           filled += n;

@@ -27,7 +27,7 @@ export interface WalkResult {
 
 /** Options of walk. */
 export interface WalkOptions<P extends PathBytes = string> extends GroupOptions<WalkResult> {
-  /** Most directory scans in flight. @default 8 */
+  /** Most directory scans in flight. @default 32 */
   maxreq?: number | undefined;
   /** Called once per directory scanned, with its entries (the root itself is not an entry). */
   onEntries?: ((dir: P, entries: WalkEntry<P>[]) => void) | undefined;
@@ -52,7 +52,7 @@ export interface WalkArgs {
 }
 
 /** Default scans in flight: enough to keep libuv's four threads busy on directory reads. */
-export const kDefaultWalkScans = 8;
+export const kDefaultWalkScans = 32;
 
 function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): void {
   const priority = group.priority;

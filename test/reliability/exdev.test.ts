@@ -1,0 +1,124 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AbortError, createAio } from '@ioaio/core';
+import { beforeAll, expect, it } from 'vitest';
+import { assertDistFresh, childScript, runFaultChild, shmTempDir } from '../helpers/fault-child.js';
+import { replayHint, testSeed } from '../helpers/seeded.js';
+import { listTree, tempDir } from '../helpers/tmp.js';
+
+interface Summary {
+  sequence: string[];
+  precise: {
+    iterations: number;
+    reached: number;
+    statesAtCancel: Record<string, number>;
+    outcomes: Record<string, number>;
+  };
+  random: {
+    iterations: number;
+    moves: number;
+    plans: Record<string, number>;
+    outcomes: Record<string, number>;
+  };
+  violations: unknown[];
+  leaked: string[];
+  escaped: string[];
+}
+
+const kAcceptable = ['both', 'moved', 'source-only'];
+const kRandomIterations = 300;
+const kMaxBatch = 5;
+
+function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+beforeAll(assertDistFresh);
+
+it('EXDEV: a move cancelled at any point leaves the source intact, or the destination complete and the source gone', () => {
+  const seed = testSeed(0xe7de5);
+  const hint = replayHint(seed);
+  const shm = shmTempDir('ioaio-exdev-');
+  const disk = tempDir('ioaio-exdev-');
+  const run = runFaultChild<Summary>(childScript('exdev.mjs'), {
+    shm,
+    disk,
+    seed,
+    randomIterations: kRandomIterations,
+    maxBatch: kMaxBatch,
+  });
+  expect(run.status, `${hint}\n${run.stderr}`).toBe(0);
+  const s = run.result as Summary;
+  // The move went through the copy: rename first, the source unlinked last.
+  expect([s.sequence.slice(0, 2), s.sequence.includes('copy'), s.sequence.at(-1)], hint).toEqual([
+    ['rename', 'move'],
+    true,
+    'unlink',
+  ]);
+  // Never neither, never a partial destination, never a descriptor left open, nothing thrown.
+  expect({ violations: s.violations, leaked: s.leaked, escaped: s.escaped }, hint).toEqual({
+    violations: [],
+    leaked: [],
+    escaped: [],
+  });
+  // Cancelled at every step of the sequence (the one synchronous cancel inside move() itself is the test
+  // below), with the step's request both queued and executing; every end state is an acceptable one.
+  expect(s.precise.reached, hint).toBe(s.precise.iterations - 4);
+  // (On the next turn the step's request may be done already; cancelling then is a no-op.)
+  expect(
+    [s.precise.statesAtCancel.ready ?? 0, s.precise.statesAtCancel.execute ?? 0].every((n) => n > 0),
+    hint,
+  ).toBe(true);
+  expect(Object.keys(s.precise.outcomes).sort(), hint).toEqual(kAcceptable);
+  expect(total(s.precise.outcomes), hint).toBe(s.precise.iterations);
+  expect(Object.keys(s.random.plans).sort(), hint).toEqual([
+    'callback',
+    'none',
+    'signal-callback',
+    'signal-turns',
+    'sync',
+    'turns',
+  ]);
+  expect(
+    Object.keys(s.random.outcomes).every((k) => kAcceptable.includes(k)),
+    hint,
+  ).toBe(true);
+  expect([total(s.random.plans), total(s.random.outcomes)], hint).toEqual([s.random.moves, s.random.moves]);
+});
+
+/**
+ * A context whose `rename` is wrapped (as a logging subclass would wrap it)
+ * aborts the move's signal while move() is still adding its first request.
+ * The group is cancelled while empty, so it finishes at once, and move()
+ * then fails to add the rename it just made.
+ */
+it('a move cancelled while move() makes its first request rejects with AbortError and never renames', async () => {
+  const dir = tempDir();
+  const src = join(dir, 'a');
+  writeFileSync(src, 'data');
+  const ctx = createAio({ maxParallel: 0 });
+  const controller = new AbortController();
+  const rename = ctx.rename.bind(ctx);
+  ctx.rename = (...args: Parameters<typeof rename>) => {
+    const req = rename(...args);
+    controller.abort(new Error('stop'));
+    return req;
+  };
+  let thrown: unknown = null;
+  let settled: Promise<unknown> = Promise.resolve();
+  try {
+    settled = ctx.move(src, join(dir, 'b'), { signal: controller.signal }).then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+  } catch (err) {
+    thrown = err;
+  }
+  ctx.maxParallel = 8;
+  const outcome = await settled;
+  await ctx.flush();
+  expect(thrown).toBe(null);
+  expect(outcome).toBeInstanceOf(AbortError);
+  // The rename was queued, never started: cancelled while ready, it must never run.
+  expect(listTree(dir)).toEqual(['a']);
+});
