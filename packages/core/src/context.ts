@@ -103,7 +103,9 @@ function parseOptions(options: unknown): void {
   const priority = validatePriority(o.priority);
   const signal = validateSignal(o.signal) ?? null;
   const callback =
-    o.callback === undefined ? null : validateFunction<RequestCallback<unknown>>(o.callback, 'options.callback');
+    o.callback === undefined
+      ? null
+      : validateFunction<RequestCallback<unknown>>(o.callback, 'options.callback');
   optPriority = priority;
   optSignal = signal;
   optCallback = callback;

@@ -41,11 +41,7 @@ function prepareStat(target: unknown, options: { bigint?: unknown } | undefined)
   return validateBoolean(options?.bigint, 'options.bigint') ? new BigintTarget(checked) : checked;
 }
 
-function statWith(
-  a: StatArgs,
-  byPath: typeof fs.stat | typeof fs.lstat,
-  done: Done<fs.Stats>,
-): void {
+function statWith(a: StatArgs, byPath: typeof fs.stat | typeof fs.lstat, done: Done<fs.Stats>): void {
   const bigint = a instanceof BigintTarget;
   const target = bigint ? a.target : a;
   const options = bigint ? kBigintStat : kPlainStat;
