@@ -21,7 +21,7 @@ export interface AioOptions {
   /**
    * How many requests of this context may be in libuv's thread pool at once;
    * 0 pauses execution. Integer 0..1024.
-   * @default 32
+   * @default 8 (chosen in bench/RESULTS.md: the deepest setting that keeps a priority-4 read behind a flood within 1 ms)
    */
   maxParallel?: number | undefined;
 }

@@ -6,10 +6,11 @@ import { validateInteger } from './validate.js';
 export const kMaxParallelLimit = 1024;
 
 /**
- * Provisional default depth; `bench/` settles it (see bench/RESULTS.md).
+ * Default depth, settled by bench/ (RESULTS.md, "Default maxParallel"): deeper gains little
+ * throughput but lets more queued work run ahead of a high-priority request.
  * Invariant: at most this many requests of one context are in libuv's pool.
  */
-export const kDefaultMaxParallel = 32;
+export const kDefaultMaxParallel = 8;
 
 export function validateMaxParallel(value: unknown, name = 'maxParallel'): number {
   return validateInteger(value, name, 0, kMaxParallelLimit);
