@@ -36,3 +36,15 @@ export function record<T>(source: Observable<T>): Recording<T> {
 export function events<T>(source: Observable<T>): Promise<RxEvent<T>[]> {
   return record(source).settled;
 }
+
+/** Every entry an async iterable yields, then `complete` or the error it threw, as comparable events. */
+export async function drain<T>(it: AsyncIterable<T>): Promise<RxEvent<T>[]> {
+  const out: RxEvent<T>[] = [];
+  try {
+    for await (const entry of it) out.push(['next', entry]);
+    out.push(['complete']);
+  } catch (err) {
+    out.push(['error', err]);
+  }
+  return out;
+}

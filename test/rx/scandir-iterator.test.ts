@@ -3,21 +3,8 @@ import { join } from 'node:path';
 import { createAio, type WalkEntry } from '@ioaio/core';
 import { scandirIterator } from '@ioaio/rx';
 import { describe, expect, it } from 'vitest';
-import type { RxEvent } from '../helpers/events.js';
+import { drain, type RxEvent } from '../helpers/events.js';
 import { tempDir } from '../helpers/tmp.js';
-
-async function drain<P extends string | Buffer>(
-  it: AsyncIterable<WalkEntry<P>>,
-): Promise<RxEvent<WalkEntry<P>>[]> {
-  const out: RxEvent<WalkEntry<P>>[] = [];
-  try {
-    for await (const entry of it) out.push(['next', entry]);
-    out.push(['complete']);
-  } catch (err) {
-    out.push(['error', err]);
-  }
-  return out;
-}
 
 /** Directories first, as scandirIterator gives them; by path within each kind (readdir's order is the file system's). */
 function inScanOrder<P extends string | Buffer>(events: RxEvent<WalkEntry<P>>[]): RxEvent<WalkEntry<P>>[] {

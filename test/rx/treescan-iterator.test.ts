@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AbortError, createAio, type WalkEntry } from '@ioaio/core';
 import { type TreescanIterator, treescanIterator } from '@ioaio/rx';
 import { describe, expect, it } from 'vitest';
-import type { RxEvent } from '../helpers/events.js';
+import { drain, type RxEvent } from '../helpers/events.js';
 import { generateTree } from '../helpers/generated-tree.js';
 import { listTree, tempDir } from '../helpers/tmp.js';
 import { gate, nextTurn, turns, until } from '../helpers/turns.js';
@@ -13,18 +13,6 @@ function relative(root: string, entry: WalkEntry): string {
 }
 
 /** Every entry and the final error, as the events of an Observable would be. */
-async function drain<P extends string | Buffer>(
-  it: AsyncIterable<WalkEntry<P>>,
-): Promise<RxEvent<WalkEntry<P>>[]> {
-  const out: RxEvent<WalkEntry<P>>[] = [];
-  try {
-    for await (const entry of it) out.push(['next', entry]);
-    out.push(['complete']);
-  } catch (err) {
-    out.push(['error', err]);
-  }
-  return out;
-}
 
 describe('treescanIterator', () => {
   it('yields every entry of a 20,000-entry tree once, typed as a plain readdir sees it', async () => {

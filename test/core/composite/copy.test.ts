@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createAio } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
 import { shmDir, traversable } from '../../helpers/shm.js';
-import { stepOne } from '../../helpers/step.js';
+import { cancelAfterSteps } from '../../helpers/step.js';
 import { listTree, openFdCount, tempDir } from '../../helpers/tmp.js';
 import { canDropPrivileges, kNobody, runUnprivileged } from '../../helpers/unprivileged.js';
 
@@ -246,16 +246,7 @@ describe('cancelled after each of its steps', () => {
     const seen: string[] = [];
     for (let k = 0; ; k++) {
       const ctx = createAio({ maxParallel: 0 });
-      const grp = ctx.copy(join(dir, 'src'), join(dir, 'dst'));
-      const settled = grp.then(
-        () => 'resolved',
-        (err: unknown) => (err as Error).name,
-      );
-      for (let i = 0; i < k; i++) await stepOne(ctx);
-      grp.cancel();
-      ctx.maxParallel = 4;
-      const outcome = await settled;
-      await ctx.flush();
+      const outcome = await cancelAfterSteps(ctx, () => ctx.copy(join(dir, 'src'), join(dir, 'dst')), k);
       const state = destinationState(join(dir, 'dst'), expected);
       seen.push(`${outcome}:${state}`);
       expect({ k, fds: openFdCount(), nreqs: ctx.nreqs, partial: state === 'partial' }).toEqual({
@@ -288,16 +279,7 @@ describe('cancelled after each of its steps', () => {
       makeSource(join(from, 'src'), 0o640);
       const expected = kept(join(from, 'src'));
       const ctx = createAio({ maxParallel: 0 });
-      const grp = ctx.move(join(from, 'src'), join(to, 'dst'));
-      const settled = grp.then(
-        () => 'resolved',
-        (err: unknown) => (err as Error).name,
-      );
-      for (let i = 0; i < k; i++) await stepOne(ctx);
-      grp.cancel();
-      ctx.maxParallel = 4;
-      const outcome = await settled;
-      await ctx.flush();
+      const outcome = await cancelAfterSteps(ctx, () => ctx.move(join(from, 'src'), join(to, 'dst')), k);
       const source = existsSync(join(from, 'src')) ? 'source' : 'no-source';
       const state = destinationState(join(to, 'dst'), expected);
       seen.push(`${outcome}:${source}:${state}`);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAio } from '@ioaio/core';
 import { expect, test } from 'vitest';
-import { stepOne } from '../../helpers/step.js';
+import { cancelAfterSteps } from '../../helpers/step.js';
 import { openFdCount, tempDir } from '../../helpers/tmp.js';
 
 test('pathsync of a directory and of a file resolves with undefined and closes what it opened', async () => {
@@ -32,17 +32,8 @@ test('cancelled at each step (open queued, fsync queued, close queued, done) it 
   const outcomes: string[] = [];
   for (let k = 0; k < 4; k++) {
     const ctx = createAio({ maxParallel: 0 });
-    const grp = ctx.pathsync(dir);
-    const settled = grp.then(
-      () => 'resolved',
-      (err: unknown) => (err as Error).name,
-    );
     // Let exactly k requests of the composite run, then cancel it.
-    for (let i = 0; i < k; i++) await stepOne(ctx);
-    grp.cancel();
-    ctx.maxParallel = 4;
-    outcomes.push(await settled);
-    await ctx.flush();
+    outcomes.push(await cancelAfterSteps(ctx, () => ctx.pathsync(dir), k));
     expect([k, openFdCount(), ctx.nreqs]).toEqual([k, fds, 0]);
   }
   // Cancelled with the close queued, the group still waits for the close and then rejects.
