@@ -1,13 +1,14 @@
-// ioaio: core walk of DIR on the default context, entries counted in onEntries.
-// argv: DIR [MAXREQ] (default: walk's own default)
-import { aio } from '@ioaio/core';
+// ioaio: core walk of DIR, entries counted in onEntries.
+// argv: DIR [MAXREQ] [MAXPARALLEL] (empty or absent: walk's default maxreq, the default context)
+import { aio, createAio } from '@ioaio/core';
 import { emit, msSince } from '../lib/report.mjs';
 
-const [dir, maxreq] = process.argv.slice(2);
+const [dir, maxreq, maxParallel] = process.argv.slice(2);
+const ctx = maxParallel ? createAio({ maxParallel: Number(maxParallel) }) : aio;
 let dirs = 0;
 let nondirs = 0;
 const t0 = performance.now();
-const totals = await aio.walk(dir, {
+const totals = await ctx.walk(dir, {
   ...(maxreq ? { maxreq: Number(maxreq) } : {}),
   onEntries: (_dir, entries) => {
     for (const e of entries) {

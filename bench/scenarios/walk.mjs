@@ -31,9 +31,9 @@ export const contenders = [
   },
   { name: kCore, ioaio: true, argv: (fx) => nodeScript('ioaio/walk.mjs', fx.dir) },
   {
-    name: 'ioaio aio.walk maxreq=32',
+    name: 'ioaio walk on createAio({ maxParallel: 32 })',
     ioaio: true,
-    argv: (fx) => nodeScript('ioaio/walk.mjs', fx.dir, 32),
+    argv: (fx) => nodeScript('ioaio/walk.mjs', fx.dir, '', 32),
   },
   {
     name: '@ioaio/rx treescanIterator',

@@ -112,14 +112,12 @@ export class Treescan {
     const dirLine = Buffer.concat([dir, kSlash]);
     if (!o.filesOnly) this.#print(dirLine);
     if (o.sync) this.#sync(walk, dirLine, true);
+    if (o.stat) this.#stat(walk, dir);
     for (const entry of entries) {
       if (entry.type === 'dir') continue;
       this.counts.files++;
       if (!o.dirsOnly) this.#print(entry.path);
-      if (o.stat) {
-        this.counts.stats++;
-        walk.add(this.#aio.lstat(entry.path, { callback: () => {} }));
-      }
+      if (o.stat) this.#stat(walk, entry.path);
       if (o.sync) this.#sync(walk, entry.path, false);
     }
     if (this.#out.closed) {
@@ -133,6 +131,16 @@ export class Treescan {
         else walk.limit(kCliScans);
       });
     }
+  }
+
+  /**
+   * -s: lstat every entry through the scheduler, in the walk's group, so the
+   * stats hold back new scans rather than piling up (a directory is stat'ed
+   * when it has been read; Perl's tool stats only the non-directories).
+   */
+  #stat(walk: AioGroup<unknown>, path: Buffer): void {
+    this.counts.stats++;
+    walk.add(this.#aio.lstat(path, { callback: () => {} }));
   }
 
   /** open, fsync, close — only for regular files and directories, so a FIFO is never opened. */
