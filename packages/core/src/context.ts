@@ -73,7 +73,7 @@ export interface OptionTypedMethods {
   /** Walks a tree; see {@link WalkOptions}. */
   walk(
     root: PathLike,
-    options?: WalkOptions<string> & { encoding?: 'utf8' | undefined },
+    options?: WalkOptions<string> & { encoding?: 'utf8' | 'latin1' | undefined },
   ): AioGroup<WalkResult>;
   walk(root: PathLike, options: WalkOptions<Buffer> & { encoding: 'buffer' }): AioGroup<WalkResult>;
 }

@@ -14,7 +14,7 @@ export type { CompositeOperation, SingleOperation } from './catalogue/operation.
 export { AioWorkingDirectory } from './composite/index.js';
 export type { PathBytes } from './composite/path.js';
 export type { ScandirOptions, ScandirResult } from './composite/scandir.js';
-export type { WalkEntry, WalkOptions, WalkResult } from './composite/walk.js';
+export type { WalkEncoding, WalkEntry, WalkOptions, WalkResult } from './composite/walk.js';
 export {
   AioContext,
   type AioOptions,

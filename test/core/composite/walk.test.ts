@@ -121,6 +121,25 @@ describe('entries', () => {
     ]);
   });
 
+  test("encoding: 'latin1' gives paths as one character per byte, and walks non-UTF-8 directories", async () => {
+    const root = tempDir();
+    const oddDir = Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x64, 0xff])]);
+    mkdirSync(oddDir);
+    const file = Buffer.concat([oddDir, Buffer.from('/f\xfe', 'latin1')]);
+    writeFileSync(file, '');
+    const seen: { path: string; type: string }[] = [];
+    const counts = await createAio().walk(Buffer.from(root), {
+      encoding: 'latin1',
+      onEntries: (_dir, list) => seen.push(...list),
+    });
+    expect(seen).toEqual([
+      { path: oddDir.toString('latin1'), type: 'dir' },
+      { path: file.toString('latin1'), type: 'nondir' },
+    ]);
+    expect(counts).toEqual({ dirs: 1, nondirs: 1 });
+    expect(Buffer.from(seen[1]?.path ?? '', 'latin1')).toEqual(file);
+  });
+
   test('never has more than maxreq scans in flight', async () => {
     const root = join(tempDir(), 'tree');
     mkdirSync(root);
