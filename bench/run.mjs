@@ -23,7 +23,7 @@ import * as walk from './scenarios/walk.mjs';
 const kScenarios = { stat, sweep, priority, walk, memory, scaling, feeder };
 const kPackages = ['@ioaio/core', 'fdir', '@nodelib/fs.walk', 'p-limit', 'p-queue'];
 const kBudgetSeconds = 60;
-/** The maxParallel rule of DESIGN.md: keep this share of raw throughput… */
+/** The rule for the default maxParallel: keep this share of raw throughput… */
 const kMinShareOfRaw = 0.9;
 /** …while the priority-4 read behind the flood completes within this. */
 const kMaxLoadedReadMs = 1;
@@ -92,7 +92,7 @@ function targetsSection() {
   return `## Targets\n\nMeasured as above; the benchmark is not tuned to them.\n\n${markdownTable(['scenario', 'target', 'result', 'measured'], rows)}`;
 }
 
-/** DESIGN.md's rule for the default maxParallel, from the sweep and the priority scenario. */
+/** The rule for the default maxParallel, applied to the sweep and the priority scenario. */
 function depthSection() {
   const s = results.sweep?.byDepth;
   const p = results.priority?.byDepth;
@@ -120,7 +120,7 @@ function depthSection() {
       : `Depths meeting both: ${fits.sort((a, b) => a - b).join(', ')}; the fastest of them: **${best}**.`;
   return [
     '## Default maxParallel',
-    `DESIGN.md: the default keeps ≥ ${kMinShareOfRaw * 100}% of the throughput of raw fs.stat callbacks at their best depth (${results.sweep.reference}) while a priority-4 read behind 100,000 priority -4 stats completes within ${kMaxLoadedReadMs} ms (median over rounds). Throughput with callbacks is the criterion (raw fs.stat is callbacks too); awaiting every request adds the caller's promises.`,
+    `The rule for the default: it keeps ≥ ${kMinShareOfRaw * 100}% of the throughput of raw fs.stat callbacks at their best depth (${results.sweep.reference}) while a priority-4 read behind 100,000 priority -4 stats completes within ${kMaxLoadedReadMs} ms (median over rounds). Throughput with callbacks is the criterion (raw fs.stat is callbacks too); awaiting every request adds the caller's promises.`,
     markdownTable(
       [
         'maxParallel',

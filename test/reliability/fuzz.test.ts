@@ -36,7 +36,7 @@ type Kind =
   | 'seconds'
   | 'int';
 
-/** What each parameter before the options object is, by operation (IO::AIO's order, DESIGN.md). */
+/** What each parameter before the options object is, by operation (IO::AIO's order). */
 const kSchema: Record<string, Kind[]> = {
   open: ['path', 'flags', 'mode'],
   close: ['fd'],

@@ -11,7 +11,7 @@ const singles = Object.keys(ops)
   .filter((name) => ops[name]?.kind === 'single')
   .sort();
 
-/** DESIGN.md, Operations, "unavailable in Node". */
+/** The operations Node cannot perform (README, "Operations"). */
 const kUnavailable = [
   'allocate',
   'fiemap',
@@ -62,7 +62,7 @@ test('every single operation of the catalogue has a fixture, and nothing else do
   expect(Object.keys(fixtures).sort()).toEqual(singles);
 });
 
-test('the ENOSYS operations are the ones DESIGN.md lists, each naming its syscall', () => {
+test('the ENOSYS operations are the ones the README lists, each naming its syscall', () => {
   const unavailable = singles.filter((name) => fixtureOf(name).enosys !== null);
   expect(unavailable).toEqual(kUnavailable);
   expect(unavailable.map((name) => fixtureOf(name).enosys)).toEqual(
