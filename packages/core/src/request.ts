@@ -73,9 +73,12 @@ const kPending = 2;
 const kResult = 3;
 const kDone = 4;
 
-const kCancelled = 1;
-const kObserved = 2;
-const kFailed = 4;
+/** The state takes the low three bits of `#bits`, the flags the next three, the priority + 4 the rest. */
+const kStateMask = 7;
+const kCancelled = 8;
+const kObserved = 16;
+const kFailed = 32;
+const kPriorityShift = 6;
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -124,9 +127,16 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
   readonly #host: RequestHost;
   #op: Executable<unknown, T> | null;
   #args: unknown;
-  #state: number = kReady;
-  readonly #priority: number;
-  #flags = 0;
+  /** Perf: state, flags and priority in one small integer; a queued request is mostly this object. */
+  #bits: number;
+
+  get #state(): number {
+    return this.#bits & kStateMask;
+  }
+
+  set #state(state: number) {
+    this.#bits = (this.#bits & ~kStateMask) | state;
+  }
   /** Perf: typed loosely so AioRequest<T> stays covariant in T (assignable to AioRequest<unknown>). */
   #callback: RequestCallback<never> | null;
   #signal: AbortSignal | null = null;
@@ -146,13 +156,13 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     this.#host = host;
     this.#op = op;
     this.#args = args;
-    this.#priority = priority;
+    this.#bits = ((priority + 4) << kPriorityShift) | kReady;
     this.#callback = callback as RequestCallback<never> | null;
     host.nreqs++;
     if (signal !== null) {
       if (signal.aborted) {
         const error = new AbortError(undefined, { cause: signal.reason });
-        this.#flags |= kCancelled;
+        this.#bits |= kCancelled;
         this.#outcome = error;
         if (op === null) {
           // A group: cancelled from the start, it cancels what is added and settles when that is done.
@@ -179,7 +189,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
 
   /** The priority it was queued with, -4..4. */
   get priority(): number {
-    return this.#priority;
+    return (this.#bits >> kPriorityShift) - 4;
   }
 
   /**
@@ -193,10 +203,10 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     const state = this.#state;
     if (state === kReady) {
       this.#host._unqueue(this);
-      this.#flags |= kCancelled;
+      this.#bits |= kCancelled;
       this.#deliver(new AbortError(undefined, { cause: reason }), undefined);
-    } else if (state === kExecute && (this.#flags & kCancelled) === 0) {
-      this.#flags |= kCancelled;
+    } else if (state === kExecute && (this.#bits & kCancelled) === 0) {
+      this.#bits |= kCancelled;
       this.#outcome = new AbortError(undefined, { cause: reason });
       this._cancelExecuting(reason);
     }
@@ -221,7 +231,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.#flags |= kObserved;
+    this.#bits |= kObserved;
     return (this.#promise() as Promise<T>).then(onfulfilled, onrejected);
   }
 
@@ -230,7 +240,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
   }
 
   finally(onfinally?: (() => void) | null): Promise<T> {
-    this.#flags |= kObserved;
+    this.#bits |= kObserved;
     return (this.#promise() as Promise<T>).finally(onfinally);
   }
 
@@ -240,7 +250,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     if (this.#state === kDone) {
       const outcome = this.#outcome;
       deferred = {
-        promise: this.#flags & kFailed ? Promise.reject(outcome) : Promise.resolve(outcome),
+        promise: this.#bits & kFailed ? Promise.reject(outcome) : Promise.resolve(outcome),
       };
     } else {
       // Perf: a shared executor, not a closure per request, hands over the resolvers.
@@ -269,7 +279,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
 
   /** True once cancelled (for operations that run in several steps). */
   get cancelled(): boolean {
-    return (this.#flags & kCancelled) !== 0;
+    return (this.#bits & kCancelled) !== 0;
   }
 
   #executed(err: NodeJS.ErrnoException | null, value: T | undefined): void {
@@ -279,7 +289,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     host.npending++;
     // Refill the pool before delivering: the threads get work while callbacks run.
     host._executed();
-    if (this.#flags & kCancelled) {
+    if (this.#bits & kCancelled) {
       // Invariant: a request stays pending until its dropped value is released, so once
       // flush() resolves nothing it got is still held (an fd is closed, not closing).
       if (err === null && value !== undefined && this.#op?.release !== undefined) this.#release(value);
@@ -312,13 +322,13 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
 
   /** @internal The AbortError a cancelled group finishes with. */
   get _cancellation(): unknown {
-    return this.#flags & kCancelled ? this.#outcome : undefined;
+    return this.#bits & kCancelled ? this.#outcome : undefined;
   }
 
   /** @internal Marks a request cancelled without delivering (groups do their own delivery). */
   _markCancelled(reason: unknown): void {
-    if (this.#flags & kCancelled) return;
-    this.#flags |= kCancelled;
+    if (this.#bits & kCancelled) return;
+    this.#bits |= kCancelled;
     this.#outcome = new AbortError(undefined, { cause: reason });
   }
 
@@ -335,13 +345,13 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     }
     const failed = err !== null && err !== undefined;
     if (failed) {
-      this.#flags |= kFailed;
+      this.#bits |= kFailed;
       this.#outcome = err;
     } else {
       this.#outcome = value;
     }
     const callback = this.#callback;
-    const taken = callback !== null || (this.#flags & kObserved) !== 0;
+    const taken = callback !== null || (this.#bits & kObserved) !== 0;
     if (callback !== null) {
       this.#callback = null;
       try {
