@@ -22,6 +22,16 @@ describe('AioContext', () => {
     grp.cancel();
   });
 
+  test('a method called without its context throws ERR_INVALID_THIS and queues nothing', () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const { stat, scandir } = ctx;
+    expect(() => stat('/')).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_THIS' }));
+    expect(() => Reflect.apply(scandir, {}, ['/'])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_THIS' }),
+    );
+    expect(ctx.nreqs).toBe(0);
+  });
+
   test('the default context is an AioContext with the default depth', () => {
     expect([aio instanceof AioContext, aio.maxParallel]).toEqual([true, createAio().maxParallel]);
   });

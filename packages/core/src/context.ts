@@ -188,19 +188,30 @@ export class AioContext {
 
   static {
     const methods = AioContext.prototype as unknown as Record<string, unknown>;
+    /** The scheduler of `ctx`, or ERR_INVALID_THIS for a method called unbound (`const { stat } = aio`). */
+    const schedulerOf = (ctx: unknown): Scheduler => {
+      if (typeof ctx !== 'object' || ctx === null || !(#scheduler in ctx)) {
+        throw Object.assign(new TypeError('Value of "this" must be of type AioContext'), {
+          code: 'ERR_INVALID_THIS',
+        });
+      }
+      return ctx.#scheduler;
+    };
     for (const [name, op] of Object.entries(catalogue) as [string, Operation][]) {
       const method =
         op.kind === 'single'
           ? function (this: AioContext, ...params: unknown[]) {
+              const scheduler = schedulerOf(this);
               const args = op.prepare(...params);
               // Invariant: parsed right before use; prepare may read option getters, parseOptions last.
               parseOptions(params[op.optsIndex]);
-              return new AioRequest(this.#scheduler, op, args, optPriority, optCallback, optSignal);
+              return new AioRequest(scheduler, op, args, optPriority, optCallback, optSignal);
             }
           : function (this: AioContext, ...params: unknown[]) {
+              const scheduler = schedulerOf(this);
               const args = op.prepare(...params);
               parseOptions(params[op.optsIndex]);
-              const group = new AioGroup(this.#scheduler, optPriority, optCallback, optSignal);
+              const group = new AioGroup(scheduler, optPriority, optCallback, optSignal);
               op.start(this, args, group);
               return group;
             };
