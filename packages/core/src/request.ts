@@ -325,13 +325,6 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     return this.#bits & kCancelled ? this.#outcome : undefined;
   }
 
-  /** @internal Marks a request cancelled without delivering (groups do their own delivery). */
-  _markCancelled(reason: unknown): void {
-    if (this.#bits & kCancelled) return;
-    this.#bits |= kCancelled;
-    this.#outcome = new AbortError(undefined, { cause: reason });
-  }
-
   #deliver(err: unknown, value: T | undefined): void {
     const host = this.#host;
     if (this.#state === kPending) host.npending--;
