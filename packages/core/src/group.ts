@@ -278,3 +278,24 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     }
   }
 }
+
+// The engine's surface for composite requests: module functions, not exported from index.ts, so a
+// user's editor never sees them. Composites call these, never group members by name.
+
+/** The group will reject with `error` (the first one given wins); its remaining members are cancelled. */
+export function failGroup(group: AioGroup<never> | AioGroup<unknown>, error: unknown): void {
+  (group as AioGroup<unknown>)._fail(error);
+}
+
+/**
+ * Adds a request that runs even when the group is cancelled (a close or unlink that releases what
+ * an earlier step made); the group waits for it, and neither cancel() nor cancelSubs() cancels it.
+ */
+export function addCleanup(group: AioGroup<never> | AioGroup<unknown>, member: AioRequest<unknown>): void {
+  (group as AioGroup<unknown>)._addCleanup(member);
+}
+
+/** Sets a feeder without touching the limit (for composites that pause with limit(0)). */
+export function setFeeder(group: AioGroup<never> | AioGroup<unknown>, feeder: () => void): void {
+  (group as AioGroup<unknown>)._setFeeder(feeder);
+}

@@ -2,7 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
 import { aioError, isAbortError } from '../errors.js';
-import type { AioGroup, GroupOptions } from '../group.js';
+import { type AioGroup, addCleanup, failGroup, type GroupOptions } from '../group.js';
 import { type PathLike, validatePath } from '../validate.js';
 import type { PathBytes } from './path.js';
 
@@ -38,15 +38,15 @@ export function startCopy(aio: AioContext, a: CopyArgs, group: AioGroup<void>): 
   let dstFd = -1;
   let created = false;
 
-  const close = (fd: number): void => group._addCleanup(aio.close(fd, { priority, callback: () => {} }));
+  const close = (fd: number): void => addCleanup(group, aio.close(fd, { priority, callback: () => {} }));
 
   const cleanUp = (error: unknown): void => {
     if (srcFd >= 0) close(srcFd);
     if (dstFd >= 0) close(dstFd);
-    if (created) group._addCleanup(aio.unlink(a.dst, { priority, callback: () => {} }));
+    if (created) addCleanup(group, aio.unlink(a.dst, { priority, callback: () => {} }));
     srcFd = dstFd = -1;
     created = false;
-    group._fail(error);
+    failGroup(group, error);
   };
 
   const finishMetadata = (st: Stats): void => {
@@ -61,8 +61,9 @@ export function startCopy(aio: AioContext, a: CopyArgs, group: AioGroup<void>): 
             if (err !== null) return cleanUp(err);
             dstFd = -1;
             created = false;
-            group._addCleanup(
-              aio.close(fd, { priority, callback: (cerr) => cerr !== null && group._fail(cerr) }),
+            addCleanup(
+              group,
+              aio.close(fd, { priority, callback: (cerr) => cerr !== null && failGroup(group, cerr) }),
             );
           },
         }),
@@ -96,7 +97,8 @@ export function startCopy(aio: AioContext, a: CopyArgs, group: AioGroup<void>): 
             priority,
             callback: (serr, st) => {
               if (serr !== null) return cleanUp(serr);
-              group._addCleanup(
+              addCleanup(
+                group,
                 aio.open(a.dst, kCreateFlags, kCreateMode, {
                   priority,
                   callback: (oerr, out) => {
@@ -154,15 +156,18 @@ export const moveOperation = composite({
         priority,
         callback: (err) => {
           if (err === null) return;
-          if (err.code !== 'EXDEV') return group._fail(err);
+          if (err.code !== 'EXDEV') return failGroup(group, err);
           // Another file system: copy, and remove the source only once the copy is complete.
           group.add(
             aio.copy(a.src, a.dst, {
               priority,
               callback: (cerr) => {
-                if (cerr !== null) return group._fail(cerr);
+                if (cerr !== null) return failGroup(group, cerr);
                 group.add(
-                  aio.unlink(a.src, { priority, callback: (uerr) => uerr !== null && group._fail(uerr) }),
+                  aio.unlink(a.src, {
+                    priority,
+                    callback: (uerr) => uerr !== null && failGroup(group, uerr),
+                  }),
                 );
               },
             }),

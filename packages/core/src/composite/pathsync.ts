@@ -1,6 +1,6 @@
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
-import type { AioGroup, GroupOptions } from '../group.js';
+import { type AioGroup, addCleanup, failGroup, type GroupOptions } from '../group.js';
 import { type PathLike, validatePath } from '../validate.js';
 import type { PathBytes } from './path.js';
 
@@ -11,15 +11,16 @@ function startPathsync(aio: AioContext, path: PathBytes, group: AioGroup<void>):
     aio.open(path, 'r', 0, {
       priority,
       callback: (err, fd) => {
-        if (err !== null) return group._fail(err);
+        if (err !== null) return failGroup(group, err);
         group.add(
           aio.fsync(fd, {
             priority,
             callback: (serr) => {
-              if (serr !== null) group._fail(serr);
+              if (serr !== null) failGroup(group, serr);
               // Invariant: the fd is closed whatever happened, also when the group was cancelled.
-              group._addCleanup(
-                aio.close(fd, { priority, callback: (cerr) => cerr !== null && group._fail(cerr) }),
+              addCleanup(
+                group,
+                aio.close(fd, { priority, callback: (cerr) => cerr !== null && failGroup(group, cerr) }),
               );
             },
           }),

@@ -1,7 +1,7 @@
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
 import { systemError } from '../errors.js';
-import type { AioGroup, GroupOptions } from '../group.js';
+import { type AioGroup, failGroup, type GroupOptions } from '../group.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { joinPath, type PathBytes } from './path.js';
 
@@ -26,17 +26,17 @@ function removeDirectory(aio: AioContext, path: PathBytes, group: AioGroup<void>
     aio.lstat(path, {
       priority,
       callback: (err, st) => {
-        if (err !== null) return group._fail(err);
+        if (err !== null) return failGroup(group, err);
         if (!st.isDirectory()) {
           // A symlink (or file) is never entered: rmdir would refuse it too.
-          return group._fail(systemError('ENOTDIR', 'rmdir', String(path)));
+          return failGroup(group, systemError('ENOTDIR', 'rmdir', String(path)));
         }
         group.add(
           aio.scandir(path, {
             priority,
             encoding: 'buffer',
             callback: (serr, listing) => {
-              if (serr !== null) return group._fail(serr);
+              if (serr !== null) return failGroup(group, serr);
               const children = aio.group({
                 priority,
                 callback: () => {
@@ -45,7 +45,7 @@ function removeDirectory(aio: AioContext, path: PathBytes, group: AioGroup<void>
                       priority,
                       callback: (rerr) => {
                         note(rerr);
-                        if (firstError !== undefined) group._fail(firstError);
+                        if (firstError !== undefined) failGroup(group, firstError);
                       },
                     }),
                   );

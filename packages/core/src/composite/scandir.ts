@@ -7,7 +7,7 @@ import {
 } from '../catalogue/directories.js';
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
-import type { AioGroup, GroupOptions } from '../group.js';
+import { type AioGroup, failGroup, type GroupOptions } from '../group.js';
 import {
   type NameEncoding,
   type PathLike,
@@ -119,20 +119,20 @@ function scanWithoutTypes(aio: AioContext, group: AioGroup<ScandirResult<PathByt
     aio.stat(a.path, {
       priority,
       callback: (err, before) => {
-        if (err !== null) return group._fail(err);
+        if (err !== null) return failGroup(group, err);
         const now = Math.floor(Date.now() / 1000);
         group.add(
           aio.readdirx(a.path, READDIR_DIRS_FIRST, {
             priority,
             encoding: a.encoding,
             callback: (rerr, listing) => {
-              if (rerr !== null) return group._fail(rerr);
+              if (rerr !== null) return failGroup(group, rerr);
               const names = listing.entries as PathBytes[];
               group.add(
                 aio.stat(a.path, {
                   priority,
                   callback: (serr, after) => {
-                    if (serr !== null) return group._fail(serr);
+                    if (serr !== null) return failGroup(group, serr);
                     const steady =
                       fingerprint(before) === fingerprint(after) && Math.floor(after.mtimeMs / 1000) !== now;
                     const expected = steady ? after.nlink - 2 : -1;
@@ -162,7 +162,7 @@ function startScandir(aio: AioContext, a: ScandirArgs, group: AioGroup<ScandirRe
       priority: group.priority,
       encoding: a.encoding,
       callback: (err, listing) => {
-        if (err !== null) return group._fail(err);
+        if (err !== null) return failGroup(group, err);
         const entries = listing.entries as DirEntry[];
         if ((listing.flags & READDIR_FOUND_UNKNOWN) === 0) {
           group.result(splitByType(entries));
@@ -175,7 +175,7 @@ function startScandir(aio: AioContext, a: ScandirArgs, group: AioGroup<ScandirRe
         const sub = aio.group<ScandirResult<PathBytes>>({
           priority: group.priority,
           callback: (serr, classified) => {
-            if (serr !== null) return group._fail(serr);
+            if (serr !== null) return failGroup(group, serr);
             group.result({
               dirs: [...split.dirs, ...classified.dirs],
               nondirs: [...split.nondirs, ...classified.nondirs],

@@ -2,7 +2,7 @@ import { type DirEntry, READDIR_DENTS, READDIR_FOUND_UNKNOWN } from '../catalogu
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
 import { isAbortError } from '../errors.js';
-import type { AioGroup, GroupOptions } from '../group.js';
+import { type AioGroup, failGroup, type GroupOptions, setFeeder } from '../group.js';
 import {
   type PathLike,
   validateBoolean,
@@ -86,7 +86,7 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
     // A cancelled scan is the walk being stopped, not a directory failing.
     if (isAbortError(err)) return;
     if (a.onError !== null && !(dir === base && scanned === 1)) a.onError(err, dir);
-    else group._fail(err);
+    else failGroup(group, err);
   };
 
   const report = (dir: PathBytes, entries: WalkEntry<PathBytes>[]): void => {
@@ -99,7 +99,7 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
       }
     }
     a.onEntries?.(dir, entries);
-    if (pending.length > 0) group._setFeeder(feeder);
+    if (pending.length > 0) setFeeder(group, feeder);
   };
 
   const classify = (dir: PathBytes, listing: DirEntry[]): void => {
@@ -188,7 +188,7 @@ function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): v
 
   group.result(counts);
   group.limit(a.maxreq);
-  group._setFeeder(feeder);
+  setFeeder(group, feeder);
 }
 
 function walkEncoding(value: unknown): WalkEncoding {

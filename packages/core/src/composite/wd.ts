@@ -1,7 +1,7 @@
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
 import { systemError } from '../errors.js';
-import type { AioGroup, GroupOptions } from '../group.js';
+import { type AioGroup, failGroup, type GroupOptions } from '../group.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { joinPath, type PathBytes } from './path.js';
 
@@ -38,15 +38,15 @@ export const wdOperation = composite({
     const priority = group.priority;
     const found = (err: NodeJS.ErrnoException | null, real: PathBytes): void => {
       if (err !== null) {
-        group._fail(err);
+        failGroup(group, err);
         return;
       }
       group.add(
         aio.stat(real, {
           priority,
           callback: (serr, st) => {
-            if (serr !== null) return group._fail(serr);
-            if (!st.isDirectory()) return group._fail(systemError('ENOTDIR', 'open', String(path)));
+            if (serr !== null) return failGroup(group, serr);
+            if (!st.isDirectory()) return failGroup(group, systemError('ENOTDIR', 'open', String(path)));
             group.result(new AioWorkingDirectory(real));
           },
         }),
