@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { stagedCore, stagedScript } from './staged.js';
 
 /** The built ESM entry of @ioaio/core: fault injection runs the package as users get it. */
 export const coreDistPath = fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url));
@@ -42,7 +43,10 @@ export function assertDistFresh(): void {
 export interface FaultChildOptions {
   /** `ulimit -n` for the child. */
   nofile?: number;
-  /** Run as uid/gid 65534 with no supplementary groups (`setpriv`). */
+  /**
+   * Run as uid/gid 65534 with no supplementary groups (`setpriv`), from a
+   * world-readable staged copy of the script's directory and of the package.
+   */
   asNobody?: boolean;
   /** Mount a tmpfs of `size` at `dir` in a private mount namespace that dies with the child. */
   tmpfs?: { dir: string; size: string };
@@ -73,7 +77,10 @@ export function runFaultChild<T>(
   input: unknown,
   options: FaultChildOptions = {},
 ): FaultChildResult<T> {
-  const node = [process.execPath, ...(options.exposeGc ? ['--expose-gc'] : []), script];
+  // Invariant: uid 65534 reads only staged copies, whatever the mode of the checkout's directories.
+  const runnable = options.asNobody ? stagedScript(script) : script;
+  const coreEntry = options.asNobody ? stagedCore().coreIndex : coreDistPath;
+  const node = [process.execPath, ...(options.exposeGc ? ['--expose-gc'] : []), runnable];
   const user = options.asNobody
     ? ['setpriv', `--reuid=${kNobody}`, `--regid=${kNobody}`, '--clear-groups', ...node]
     : node;
@@ -96,7 +103,7 @@ export function runFaultChild<T>(
     maxBuffer: 64 * 1024 * 1024,
     env: {
       ...process.env,
-      IOAIO_CORE_DIST: coreDistPath,
+      IOAIO_CORE_DIST: coreEntry,
       IOAIO_CHILD_INPUT: JSON.stringify(input),
       IOAIO_NOFILE: String(options.nofile ?? ''),
       IOAIO_TMPFS_DIR: options.tmpfs?.dir ?? '',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { coreDist } from './child.js';
+import { stagedCore } from './staged.js';
 
 /** uid and gid of `nobody`, who has no write permission in a root-owned directory. */
 export const kNobody = 65534;
@@ -8,10 +8,11 @@ export const kNobody = 65534;
  * Runs an ESM snippet as uid/gid 65534 with no supplementary groups
  * (`setpriv`), with `core` bound to the built package, and parses the JSON
  * it prints on its last line. As root, permission checks do not apply, so
- * this is how tests see EACCES.
+ * this is how tests see EACCES. The package is a world-readable staged copy
+ * (test/helpers/staged.ts): the checkout itself may be private to root.
  */
 export function runUnprivileged(source: string): { status: number | null; result: unknown; stderr: string } {
-  const program = `import * as core from ${JSON.stringify(coreDist)};\n${source}`;
+  const program = `import * as core from ${JSON.stringify(stagedCore().coreIndex)};\n${source}`;
   const child = spawnSync(
     'setpriv',
     [
