@@ -140,6 +140,63 @@ describe('entries', () => {
     expect(Buffer.from(seen[1]?.path ?? '', 'latin1')).toEqual(file);
   });
 
+  test('the default (utf8) walk enters a directory whose name is not valid UTF-8, and reports it lossily', async () => {
+    const root = tempDir();
+    const odd = Buffer.concat([Buffer.from(`${root}/d`), Buffer.from([0xff, 0xfe])]);
+    mkdirSync(odd);
+    mkdirSync(Buffer.concat([odd, Buffer.from('/sub')]));
+    writeFileSync(Buffer.concat([odd, Buffer.from('/f')]), '');
+    writeFileSync(Buffer.concat([odd, Buffer.from('/sub/g')]), '');
+    writeFileSync(join(root, 'plain'), '');
+    const ctx = createAio();
+    const bytes = await ctx.walk(root, { encoding: 'buffer' });
+    const seen: WalkEntry[] = [];
+    const scanned: string[] = [];
+    const errors: unknown[] = [];
+    const result = await ctx.walk(root, {
+      onError: (err) => errors.push(err),
+      onEntries: (dir, list) => {
+        scanned.push(dir);
+        seen.push(...list);
+      },
+    });
+    const lossy = `${root}/d\ufffd\ufffd`;
+    expect({ result, errors, scanned: scanned.sort(), entries: sortEntries(seen) }).toEqual({
+      result: bytes,
+      errors: [],
+      scanned: [root, lossy, `${lossy}/sub`].sort(),
+      entries: sortEntries([
+        { path: lossy, type: 'dir' },
+        { path: `${lossy}/f`, type: 'nondir' },
+        { path: `${lossy}/sub`, type: 'dir' },
+        { path: `${lossy}/sub/g`, type: 'nondir' },
+        { path: `${root}/plain`, type: 'nondir' },
+      ]),
+    });
+    expect(bytes).toEqual({ dirs: 2, nondirs: 3 });
+    expect(ctx.nreqs).toBe(0);
+  });
+
+  test('a root given as bytes that are not valid UTF-8 is read by those bytes with the default encoding', async () => {
+    const root = tempDir();
+    const odd = Buffer.concat([Buffer.from(`${root}/r`), Buffer.from([0xe9])]);
+    mkdirSync(odd);
+    writeFileSync(Buffer.concat([odd, Buffer.from('/x')]), '');
+    const seen: WalkEntry[] = [];
+    const dirs: string[] = [];
+    const result = await createAio().walk(odd, {
+      onEntries: (dir, list) => {
+        dirs.push(dir);
+        seen.push(...list);
+      },
+    });
+    expect({ result, dirs, seen }).toEqual({
+      result: { dirs: 0, nondirs: 1 },
+      dirs: [`${root}/r\ufffd`],
+      seen: [{ path: `${root}/r\ufffd/x`, type: 'nondir' }],
+    });
+  });
+
   test('never has more than maxreq scans in flight', async () => {
     const root = join(tempDir(), 'tree');
     mkdirSync(root);

@@ -11,7 +11,7 @@ import {
   validateInteger,
   validatePath,
 } from '../validate.js';
-import { joinPath, type PathBytes, stripTrailingSlashes } from './path.js';
+import { type PathBytes, stripTrailingSlashes } from './path.js';
 
 /** One entry of a walk: `'dir'` is a real directory, `'nondir'` everything else (symlinks to directories too). */
 export interface WalkEntry<P extends PathBytes = string> {
@@ -39,6 +39,9 @@ export interface WalkOptions<P extends PathBytes = string> extends GroupOptions<
   /** Enter symlinks to directories, skipping any directory already entered (same device and inode). @default false */
   followSymlinks?: boolean | undefined;
   /**
+   * How paths are handed out. Whatever it is, the walk reads every directory
+   * by its raw bytes, so a name that is not valid UTF-8 is entered too;
+   * `'utf8'` then reports it with U+FFFD in place of the bad bytes.
    * `'buffer'` gives paths as Buffers, byte for byte; `'latin1'` gives them as
    * strings of one character per byte (lossless like Buffers, and cheaper:
    * `Buffer.from(path, 'latin1')` has the bytes back).
@@ -62,133 +65,208 @@ export interface WalkArgs {
 /** Default scans in flight: enough to keep libuv's four threads busy on directory reads. */
 export const kDefaultWalkScans = 32;
 
-function startWalk(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>): void {
-  const priority = group.priority;
-  const counts: WalkResult = { dirs: 0, nondirs: 0 };
-  // Paths come out in the encoding asked for, the root's own part included.
-  const latin1 = a.encoding === 'latin1';
-  const rootBytes = typeof a.root === 'string' ? Buffer.from(a.root) : a.root;
-  const root =
-    a.encoding === 'buffer' ? rootBytes : latin1 ? rootBytes.toString('latin1') : a.root.toString();
-  /** The path node:fs must be given: a latin1 path goes back to its bytes. */
-  const fsPath = (path: PathBytes): PathBytes =>
-    latin1 && typeof path === 'string' ? Buffer.from(path, 'latin1') : path;
-  const base = stripTrailingSlashes(root);
-  // Perf: a stack, not a queue: depth-first keeps the pending list short on wide trees.
-  const pending: PathBytes[] = [base];
-  const seen = new Set<string>();
-  let scanned = 0;
+/**
+ * A directory to scan. `raw` is its path as bytes, held as a latin1 string
+ * (one character per byte: lossless, and far cheaper than a Buffer per
+ * name); `out` is the same path in the walk's output encoding.
+ */
+interface Dir {
+  readonly raw: string;
+  readonly out: PathBytes;
+}
 
-  // Only a root of slashes becomes '': the empty path itself stays empty and fails as readdir('') does.
-  const readable = (dir: PathBytes): PathBytes => (dir.length === 0 && root.length > 0 ? '/' : fsPath(dir));
+/** Turns a raw name or path (latin1 string) into the output encoding. */
+type Convert = (raw: string) => PathBytes;
 
-  const failed = (dir: PathBytes, err: NodeJS.ErrnoException): void => {
-    // A cancelled scan is the walk being stopped, not a directory failing.
-    if (isAbortError(err)) return;
-    if (a.onError !== null && !(dir === base && scanned === 1)) a.onError(err, dir);
-    else failGroup(group, err);
-  };
+const kNonAscii = /[\u0080-\u00ff]/;
 
-  const report = (dir: PathBytes, entries: WalkEntry<PathBytes>[]): void => {
-    for (const entry of entries) {
-      if (entry.type === 'dir') {
-        counts.dirs++;
-        pending.push(entry.path);
-      } else {
-        counts.nondirs++;
-      }
-    }
-    a.onEntries?.(dir, entries);
-    if (pending.length > 0) setFeeder(group, feeder);
-  };
+/** Perf: converters chosen once per walk, so the per-entry loop has no encoding checks. */
+const kConverters: Record<WalkEncoding, Convert> = {
+  latin1: (raw) => raw,
+  buffer: (raw) => Buffer.from(raw, 'latin1'),
+  // Perf: most names are ASCII, where the latin1 and utf8 strings are the same string.
+  utf8: (raw) => (kNonAscii.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw),
+};
 
-  const classify = (dir: PathBytes, listing: DirEntry[]): void => {
+/** `dir + '/' + name` in the output encoding, with no normalisation. */
+function joinOut(dir: PathBytes, name: PathBytes): PathBytes {
+  if (typeof dir === 'string') return `${dir}/${name as string}`;
+  return Buffer.concat([dir, Buffer.of(0x2f), name as Buffer]);
+}
+
+/** The path node:fs is given: the raw bytes; a root of slashes only (now '') is '/'. */
+function fsPath(dir: Dir, root: Dir, rootGiven: PathBytes): Buffer {
+  if (dir === root && dir.raw.length === 0 && rootGiven.length > 0) return Buffer.from('/');
+  return Buffer.from(dir.raw, 'latin1');
+}
+
+/**
+ * The tree walk: a group whose feeder scans pending directories, at most
+ * `maxreq` at once. Steps: `scan` (readdirx, or scandir's stat-based split
+ * where types are missing), `classify` (entries, and symlinks stat'ed when
+ * they are followed), `report` (counts, onEntries, pending directories),
+ * `scheduleMore` (feeder set again while directories are pending) and
+ * `failed` (a scan error: the walk fails on the root, or without onError).
+ */
+class Walk {
+  readonly #aio: AioContext;
+  readonly #a: WalkArgs;
+  readonly #group: AioGroup<WalkResult>;
+  readonly #priority: number;
+  readonly #convert: Convert;
+  readonly #counts: WalkResult = { dirs: 0, nondirs: 0 };
+  /** Invariant: the root is scanned first, and failing to read it fails the walk whatever onError says. */
+  readonly #root: Dir;
+  /** Perf: a stack, not a queue: depth-first keeps the pending list short on wide trees. */
+  readonly #pending: Dir[] = [];
+  /** Directories entered, by device and inode (followSymlinks only). */
+  readonly #seen = new Set<string>();
+  readonly #feed = (): void => this.#feedOne();
+
+  constructor(aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>) {
+    this.#aio = aio;
+    this.#a = a;
+    this.#group = group;
+    this.#priority = group.priority;
+    this.#convert = kConverters[a.encoding];
+    const bytes = typeof a.root === 'string' ? Buffer.from(a.root) : a.root;
+    const raw = stripTrailingSlashes(bytes.toString('latin1')) as string;
+    // The root's own spelling is kept where it is a string and paths are strings.
+    const out =
+      a.encoding === 'utf8' && typeof a.root === 'string' ? stripTrailingSlashes(a.root) : this.#convert(raw);
+    this.#root = { raw, out };
+  }
+
+  start(): void {
+    this.#group.result(this.#counts);
+    this.#group.limit(this.#a.maxreq);
+    this.#pending.push(this.#root);
+    this.#scheduleMore();
+  }
+
+  /** The feeder: one pending directory, entered once per device and inode when symlinks are followed. */
+  #feedOne(): void {
+    const dir = this.#pending.pop();
+    if (dir === undefined) return;
+    if (this.#a.followSymlinks) this.#scanOnce(dir);
+    else this.#scan(dir);
+  }
+
+  /**
+   * Invariant: called whenever directories were added to `#pending`. Setting
+   * the feeder again is harmless when it is still set, and needed when the
+   * group dropped it after a call that found nothing pending.
+   */
+  #scheduleMore(): void {
+    if (this.#pending.length > 0) setFeeder(this.#group, this.#feed);
+  }
+
+  #scanOnce(dir: Dir): void {
+    this.#group.add(
+      this.#aio.stat(fsPath(dir, this.#root, this.#a.root), {
+        priority: this.#priority,
+        callback: (err, st) => {
+          if (err !== null) return this.#failed(dir, err);
+          const key = `${st.dev}:${st.ino}`;
+          if (this.#seen.has(key)) return;
+          this.#seen.add(key);
+          this.#scan(dir);
+        },
+      }),
+    );
+  }
+
+  #scan(dir: Dir): void {
+    this.#group.add(
+      this.#aio.readdirx(fsPath(dir, this.#root, this.#a.root), READDIR_DENTS, {
+        priority: this.#priority,
+        encoding: 'latin1',
+        callback: (err, listing) => {
+          if (err !== null) return this.#failed(dir, err);
+          const entries = listing.entries as DirEntry<string>[];
+          if ((listing.flags & READDIR_FOUND_UNKNOWN) === 0) return this.#classify(dir, entries);
+          this.#scanWithoutTypes(dir);
+        },
+      }),
+    );
+  }
+
+  /** Types missing: scandir's stat-based split decides what is a directory. */
+  #scanWithoutTypes(dir: Dir): void {
+    this.#group.add(
+      this.#aio.scandir(fsPath(dir, this.#root, this.#a.root), {
+        priority: this.#priority,
+        encoding: 'latin1',
+        callback: (err, split) => {
+          if (err !== null) return this.#failed(dir, err);
+          // Invariant: asked for latin1, the names come back as strings.
+          const entries: DirEntry<string>[] = [];
+          for (const name of split.dirs as string[]) entries.push({ name, type: 'dir' });
+          for (const name of split.nondirs as string[]) entries.push({ name, type: 'unknown' });
+          this.#classify(dir, entries);
+        },
+      }),
+    );
+  }
+
+  #classify(dir: Dir, listing: DirEntry<string>[]): void {
+    const convert = this.#convert;
     const entries: WalkEntry<PathBytes>[] = new Array(listing.length);
     const links: number[] = [];
     for (let i = 0; i < listing.length; i++) {
-      const d = listing[i] as DirEntry;
-      entries[i] = { path: joinPath(dir, d.name), type: d.type === 'dir' ? 'dir' : 'nondir' };
-      if (a.followSymlinks && d.type === 'symlink') links.push(i);
+      const d = listing[i] as DirEntry<string>;
+      entries[i] = { path: joinOut(dir.out, convert(d.name)), type: d.type === 'dir' ? 'dir' : 'nondir' };
+      if (d.type === 'symlink' && this.#a.followSymlinks) links.push(i);
     }
-    if (links.length === 0) {
-      report(dir, entries);
-      return;
-    }
+    if (links.length === 0) this.#report(dir, listing, entries);
+    else this.#resolveLinks(dir, listing, entries, links);
+  }
+
+  /** followSymlinks: a symlink whose target is a directory is reported, and entered, as one. */
+  #resolveLinks(
+    dir: Dir,
+    listing: DirEntry<string>[],
+    entries: WalkEntry<PathBytes>[],
+    links: number[],
+  ): void {
+    const priority = this.#priority;
     // Invariant: a cancelled or failed walk reports nothing more; the targets group fails only by cancellation.
-    const targets = aio.group({ priority, callback: (err) => err === null && report(dir, entries) });
-    group.add(targets);
+    const targets = this.#aio.group({
+      priority,
+      callback: (err) => err === null && this.#report(dir, listing, entries),
+    });
+    this.#group.add(targets);
     for (const i of links) {
       const entry = entries[i] as WalkEntry<PathBytes>;
-      targets.add(
-        aio.stat(fsPath(entry.path), {
-          priority,
-          callback: (err, st) => {
-            if (err === null && st.isDirectory()) entry.type = 'dir';
-          },
-        }),
-      );
+      const raw = `${dir.raw}/${(listing[i] as DirEntry<string>).name}`;
+      const callback = (err: Error | null, st: { isDirectory(): boolean }): void => {
+        if (err === null && st.isDirectory()) entry.type = 'dir';
+      };
+      targets.add(this.#aio.stat(Buffer.from(raw, 'latin1'), { priority, callback }));
     }
-  };
+  }
 
-  const scan = (dir: PathBytes): void => {
-    scanned++;
-    group.add(
-      aio.readdirx(readable(dir), READDIR_DENTS, {
-        priority,
-        encoding: a.encoding,
-        callback: (err, listing) => {
-          if (err !== null) return failed(dir, err);
-          if ((listing.flags & READDIR_FOUND_UNKNOWN) === 0)
-            return classify(dir, listing.entries as DirEntry[]);
-          // Types missing: scandir's stat-based split decides what is a directory.
-          group.add(
-            aio.scandir(readable(dir), {
-              priority,
-              // The names come back as strings or Buffers, as asked; classify takes either.
-              encoding: a.encoding as 'utf8',
-              callback: (serr, split) => {
-                if (serr !== null) return failed(dir, serr);
-                classify(dir, [
-                  ...split.dirs.map((name): DirEntry => ({ name, type: 'dir' })),
-                  ...split.nondirs.map((name): DirEntry => ({ name, type: 'unknown' })),
-                ]);
-              },
-            }),
-          );
-        },
-      }),
-    );
-  };
+  #report(dir: Dir, listing: DirEntry<string>[], entries: WalkEntry<PathBytes>[]): void {
+    const counts = this.#counts;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as WalkEntry<PathBytes>;
+      if (entry.type === 'nondir') {
+        counts.nondirs++;
+        continue;
+      }
+      counts.dirs++;
+      this.#pending.push({ raw: `${dir.raw}/${(listing[i] as DirEntry<string>).name}`, out: entry.path });
+    }
+    this.#a.onEntries?.(dir.out, entries);
+    this.#scheduleMore();
+  }
 
-  /** With followSymlinks: a directory is entered once, whatever path leads to it. */
-  const scanOnce = (dir: PathBytes): void => {
-    group.add(
-      aio.stat(readable(dir), {
-        priority,
-        callback: (err, st) => {
-          if (err !== null) {
-            scanned++;
-            return failed(dir, err);
-          }
-          const key = `${st.dev}:${st.ino}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-          scan(dir);
-        },
-      }),
-    );
-  };
-
-  const feeder = (): void => {
-    const dir = pending.pop();
-    if (dir === undefined) return;
-    if (a.followSymlinks) scanOnce(dir);
-    else scan(dir);
-  };
-
-  group.result(counts);
-  group.limit(a.maxreq);
-  setFeeder(group, feeder);
+  #failed(dir: Dir, err: NodeJS.ErrnoException): void {
+    // A cancelled scan is the walk being stopped, not a directory failing.
+    if (isAbortError(err)) return;
+    if (this.#a.onError !== null && dir !== this.#root) this.#a.onError(err, dir.out);
+    else failGroup(this.#group, err);
+  }
 }
 
 function walkEncoding(value: unknown): WalkEncoding {
@@ -196,32 +274,28 @@ function walkEncoding(value: unknown): WalkEncoding {
   return encoding === 'buffer' || encoding === 'latin1' ? encoding : 'utf8';
 }
 
-export const walkOperation = composite({
-  perl: null,
-  syscall: 'scandir',
-  optsIndex: 1,
-  prepare: <P extends PathBytes = string>(root: PathLike, options?: WalkOptions<P>): WalkArgs => ({
+function optionalFunction<F extends Function>(value: unknown, name: string): F | null {
+  return value === undefined ? null : validateFunction<F>(value, name);
+}
+
+function prepareWalk<P extends PathBytes = string>(root: PathLike, options?: WalkOptions<P>): WalkArgs {
+  return {
     root: validatePath(root, 'root'),
     maxreq:
       options?.maxreq === undefined
         ? kDefaultWalkScans
         : validateInteger(options.maxreq, 'options.maxreq', 1, 1024),
-    onEntries:
-      options?.onEntries === undefined
-        ? null
-        : validateFunction<(dir: PathBytes, entries: WalkEntry<PathBytes>[]) => void>(
-            options.onEntries,
-            'options.onEntries',
-          ),
-    onError:
-      options?.onError === undefined
-        ? null
-        : validateFunction<(error: NodeJS.ErrnoException, dir: PathBytes) => void>(
-            options.onError,
-            'options.onError',
-          ),
+    onEntries: optionalFunction(options?.onEntries, 'options.onEntries'),
+    onError: optionalFunction(options?.onError, 'options.onError'),
     followSymlinks: validateBoolean(options?.followSymlinks, 'options.followSymlinks'),
     encoding: walkEncoding(options?.encoding),
-  }),
-  start: startWalk,
+  };
+}
+
+export const walkOperation = composite({
+  perl: null,
+  syscall: 'scandir',
+  optsIndex: 1,
+  prepare: prepareWalk,
+  start: (aio: AioContext, a: WalkArgs, group: AioGroup<WalkResult>) => new Walk(aio, a, group).start(),
 });
