@@ -1,5 +1,23 @@
-import { aioError, invalidArgType, isAbortError } from './errors.js';
-import { AioRequest, type RequestCallback, type RequestHost } from './request.js';
+import {
+  groupCycle,
+  groupFailure,
+  groupFinished,
+  groupMember,
+  invalidArgType,
+  isAbortError,
+  rejectedWithoutReason,
+} from './errors.js';
+import {
+  AioRequest,
+  cancellationReason,
+  groupOf,
+  type RequestCallback,
+  setGroupHooks,
+  setGroupOf,
+  settleCancelled,
+  settleRequest,
+} from './request.js';
+import type { Scheduler } from './scheduler.js';
 import { validateFunction, validateInteger } from './validate.js';
 
 /** Options of `aio.group()`. */
@@ -25,11 +43,20 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+// Handed out by the class's static block: module functions over its private members.
+let applyMemberDone: (group: AioGroup<unknown>, member: GroupMember, err: unknown, taken: boolean) => void;
+let applyCancel: (group: AioGroup<unknown>, reason: unknown) => void;
+let fail: (group: AioGroup<unknown>, error: unknown) => void;
+let cleanup: (group: AioGroup<unknown>, member: AioRequest<unknown>) => void;
+let composerFeeder: (group: AioGroup<unknown>, feeder: () => void) => void;
+
 /**
  * A request that contains other requests. It finishes when it holds no
- * unfinished member and has no feeder, and resolves with the value given to
- * `result()`; member failures that no callback or `then` took make it reject
- * with an `AggregateError` of them, once every member is finished.
+ * unfinished member, no feeder and no unreleased hold, and resolves with the
+ * value given to `result()`; member failures that no callback or `then` took
+ * make it reject with an `AggregateError` of them, once every member is
+ * finished. Settling and cancelling walk nested groups with a work list, so
+ * any depth of nesting is safe.
  *
  * @example
  * const grp = aio.group<number>();
@@ -42,20 +69,38 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  */
 export class AioGroup<R = undefined> extends AioRequest<R> {
   readonly #members = new Set<GroupMember>();
-  /** Members added by `_addCleanup`: never cancelled, so what they release is released. */
+  /** Members added by `addCleanup`: never cancelled, so what they release is released. */
   readonly #cleanups = new Set<GroupMember>();
   #feeder: (() => void) | null = null;
+  /** The feeder was set by a composite: a call that adds nothing removes it only once no member is left. */
+  #feederStays = false;
   #limit = 0;
   #feeding = false;
   #added = 0;
+  #holds = 0;
   #result: R | undefined = undefined;
   #errors: unknown[] = [];
   #failure: unknown = undefined;
   #controller: AbortController | null = null;
 
-  /** @internal Made by `aio.group()` and the composite requests. */
+  static {
+    setGroupHooks({
+      memberDone: (group, member, err, taken) => memberDone(group as AioGroup<unknown>, member, err, taken),
+      cancelExecuting: (group, reason) => cancelGroup(group as AioGroup<unknown>, reason),
+    });
+    applyMemberDone = (group, member, err, taken) => group.#memberDone(member, err, taken);
+    applyCancel = (group, reason) => group.#cancelExecuting(reason);
+    fail = (group, error) => group.#fail(error);
+    cleanup = (group, member) => group.#addCleanup(member);
+    composerFeeder = (group, feeder) => group.#setComposerFeeder(feeder);
+  }
+
+  /**
+   * Made by `aio.group()` and the composite requests, never by users.
+   * @param host The scheduler of the context the group belongs to.
+   */
   constructor(
-    host: RequestHost,
+    host: Scheduler,
     priority: number,
     callback: RequestCallback<R> | null,
     signal: AbortSignal | null,
@@ -74,8 +119,7 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   get signal(): AbortSignal {
     if (this.#controller === null) {
       this.#controller = new AbortController();
-      const cancellation = this._cancellation;
-      if (cancellation !== undefined) this.#controller.abort((cancellation as Error).cause);
+      if (this.cancelled) this.#controller.abort(cancellationReason(this));
     }
     return this.#controller.signal;
   }
@@ -83,44 +127,86 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   /**
    * Adds members: requests, groups, or any promise-like. Returns the member,
    * or the members as an array. Adding to a finished group throws
-   * `ERR_AIO_GROUP_FINISHED`; a member added to a cancelled group is cancelled.
+   * `ERR_AIO_GROUP_FINISHED`; adding the group itself, or a group it is
+   * (transitively) a member of, throws `ERR_AIO_GROUP_CYCLE`; a request that
+   * belongs to another group, `ERR_AIO_GROUP_MEMBER`. Nothing is added when
+   * one of them throws. A member added to a cancelled group is cancelled.
    * @see IO::AIO GRP->add
    */
   add<M extends GroupMember>(member: M): M;
   add<M extends GroupMember[]>(...members: M): M;
   add(...members: GroupMember[]): GroupMember | GroupMember[] {
-    if (this.state === 'result' || this.state === 'done') {
-      throw aioError('ERR_AIO_GROUP_FINISHED', 'Cannot add to a group that has finished');
-    }
-    for (const member of members) {
-      if (member instanceof AioRequest) {
-        if (member === this) throw aioError('ERR_AIO_GROUP_CYCLE', 'A group cannot contain itself');
-        if (member._group !== null)
-          throw aioError('ERR_AIO_GROUP_MEMBER', 'The request already belongs to a group');
-      } else if (!isPromiseLike(member)) {
-        throw invalidArgType('member', 'an AioRequest, an AioGroup or a PromiseLike', member);
-      }
-    }
+    if (this.#finished()) throw groupFinished();
+    for (const member of members) this.#check(member);
     for (const member of members) this.#adopt(member);
     this.#added += members.length;
     return members.length === 1 ? (members[0] as GroupMember) : members;
   }
 
-  #adopt(member: GroupMember): void {
-    if (member instanceof AioRequest) {
-      if (member.state === 'done') return;
-      member._group = this;
-      this.#members.add(member);
-      const cancellation = this._cancellation;
-      if (cancellation !== undefined) member.cancel((cancellation as Error).cause);
+  #finished(): boolean {
+    const state = this.state;
+    return state === 'result' || state === 'done';
+  }
+
+  #check(member: GroupMember): void {
+    if (!(member instanceof AioRequest)) {
+      if (!isPromiseLike(member)) {
+        throw invalidArgType('member', 'an AioRequest, an AioGroup or a PromiseLike', member);
+      }
       return;
     }
+    if (member === this || (member instanceof AioGroup && member.#contains(this))) throw groupCycle();
+    if (groupOf(member) !== null) throw groupMember();
+  }
+
+  /** True when `req` is a member of this group or of one of its members, at any depth. */
+  #contains(req: AioRequest<unknown>): boolean {
+    // Perf: an empty group contains nothing, so building a deep nest top-down walks no chain.
+    if (this.#members.size === 0) return false;
+    for (let group = groupOf(req); group !== null; group = groupOf(group)) {
+      if (group === this) return true;
+    }
+    return false;
+  }
+
+  #adopt(member: GroupMember): void {
+    if (!(member instanceof AioRequest)) {
+      this.#members.add(member);
+      member.then(
+        () => memberDone(this as AioGroup<unknown>, member, null, true),
+        (err: unknown) =>
+          memberDone(this as AioGroup<unknown>, member, err ?? rejectedWithoutReason(), false),
+      );
+      return;
+    }
+    if (member.state === 'done') return;
+    setGroupOf(member, this as AioGroup<unknown>);
     this.#members.add(member);
-    member.then(
-      () => this._memberDone(member, null, true),
-      (err: unknown) =>
-        this._memberDone(member, err ?? new Error('A group member rejected without a reason'), false),
-    );
+    if (this.cancelled) member.cancel(cancellationReason(this));
+  }
+
+  /**
+   * Keeps the group from finishing, even empty, until the returned release
+   * is called: for members that are still being prepared. Releasing twice
+   * is harmless; a cancelled group finishes whatever holds remain. Throws
+   * `ERR_AIO_GROUP_FINISHED` on a finished group.
+   *
+   * @example
+   * const release = grp.hold();
+   * const names = await fs.promises.readFile(listFile, 'utf8');  // the group waits
+   * for (const name of names.split('\n')) grp.add(aio.unlink(name));
+   * release();                                                   // now it may finish
+   */
+  hold(): () => void {
+    if (this.#finished()) throw groupFinished();
+    this.#holds++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.#holds--;
+      this.#settleIfIdle();
+    };
   }
 
   /**
@@ -131,8 +217,9 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
    */
   feed(feeder: (() => void) | null): this {
     if (feeder !== null) validateFunction(feeder, 'feeder');
-    if (this.state === 'result' || this.state === 'done' || this._cancellation !== undefined) return this;
+    if (this.#finished() || this.cancelled) return this;
     this.#feeder = feeder;
+    this.#feederStays = false;
     if (feeder !== null && this.#limit === 0) this.#limit = 2;
     this.#pump();
     this.#settleIfIdle();
@@ -169,41 +256,6 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   }
 
   /**
-   * @internal For composites: the group will reject with `error` (the first
-   * one given wins) and its remaining members are cancelled.
-   */
-  _fail(error: unknown): void {
-    if (this.#failure !== undefined) return;
-    this.#failure = error;
-    this.cancelSubs();
-  }
-
-  /**
-   * @internal For composites: adds a request that must run even when the
-   * group is cancelled (a close or unlink that releases what an earlier
-   * step made, or a step whose effect must be seen to be undone, as copy's
-   * creating open); the group waits for it, and neither `cancel()` nor
-   * `cancelSubs()` cancels it.
-   */
-  _addCleanup(member: AioRequest<unknown>): void {
-    if (this.state !== 'execute') return;
-    member._group = this;
-    this.#members.add(member);
-    this.#cleanups.add(member);
-  }
-
-  /**
-   * @internal For composites that pause with `limit(0)`: sets a feeder
-   * without touching the limit.
-   */
-  _setFeeder(feeder: () => void): void {
-    if (this.state !== 'execute' || this._cancellation !== undefined) return;
-    this.#feeder = feeder;
-    this.#pump();
-    if (this.#feeder === null) this.#settleIfIdle();
-  }
-
-  /**
    * Cancels the members and the feeder, but lets the group finish normally.
    * @see IO::AIO GRP->cancel_subs
    */
@@ -213,8 +265,29 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     this.#settleIfIdle();
   }
 
-  /** @internal A cancelled group cancels its members and feeder and aborts its signal. */
-  override _cancelExecuting(reason: unknown): void {
+  #fail(error: unknown): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    this.cancelSubs();
+  }
+
+  #addCleanup(member: AioRequest<unknown>): void {
+    if (this.state !== 'execute' || member.state === 'done') return;
+    setGroupOf(member, this as AioGroup<unknown>);
+    this.#members.add(member);
+    this.#cleanups.add(member);
+  }
+
+  #setComposerFeeder(feeder: () => void): void {
+    if (this.state !== 'execute' || this.cancelled || this.#failure !== undefined) return;
+    this.#feeder = feeder;
+    this.#feederStays = true;
+    this.#pump();
+    this.#settleIfIdle();
+  }
+
+  /** One step of a cancellation: the group's own feeder, signal and members (nested groups queue theirs). */
+  #cancelExecuting(reason: unknown): void {
     this.#feeder = null;
     this.#controller?.abort(reason);
     this.#cancelMembers(reason);
@@ -233,11 +306,10 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     }
   }
 
-  /** The AbortError the group is cancelled with, if it is. */
-  /** @internal A member finished (after its callback returned). */
-  _memberDone(member: object, err: unknown, taken: boolean): void {
-    if (!this.#members.delete(member as GroupMember)) return;
-    if (this.#cleanups.size > 0) this.#cleanups.delete(member as GroupMember);
+  /** One step of a completion: a member finished (after its callback returned). */
+  #memberDone(member: GroupMember, err: unknown, taken: boolean): void {
+    if (!this.#members.delete(member)) return;
+    if (this.#cleanups.size > 0) this.#cleanups.delete(member);
     if (err !== null && !taken && !isAbortError(err)) this.#errors.push(err);
     this.#pump();
     this.#settleIfIdle();
@@ -250,7 +322,10 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
       while (this.#feeder !== null && this.#members.size < this.#limit) {
         const before = this.#added;
         this.#feeder();
-        if (this.#added === before) this.#feeder = null;
+        if (this.#added === before) {
+          this.#feederAddedNothing();
+          break;
+        }
       }
     } catch (error) {
       // A feeder that throws fails the group, as an unobserved member failure would.
@@ -261,21 +336,74 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     }
   }
 
+  /** IO::AIO's rule drops the feeder; a composite's stays while members may bring more work. */
+  #feederAddedNothing(): void {
+    if (!this.#feederStays || this.#members.size === 0) this.#feeder = null;
+  }
+
   #settleIfIdle(): void {
-    if (this.#members.size > 0 || this.#feeder !== null || this.#feeding) return;
     if (this.state !== 'execute') return;
-    const cancellation = this._cancellation;
-    if (cancellation !== undefined) {
-      this._deliver(cancellation, undefined);
+    if (this.#members.size > 0 || this.#feeder !== null || this.#feeding) return;
+    const cancelled = this.cancelled;
+    if (this.#holds > 0 && !cancelled) return;
+    if (cancelled) {
+      settleCancelled(this as AioGroup<unknown>);
     } else if (this.#failure !== undefined) {
-      this._deliver(this.#failure, undefined);
+      settleRequest(this as AioGroup<unknown>, this.#failure, undefined);
     } else if (this.#errors.length > 0) {
       const errors = this.#errors;
       this.#errors = [];
-      this._deliver(new AggregateError(errors, `${errors.length} member(s) of the group failed`), undefined);
+      settleRequest(this as AioGroup<unknown>, groupFailure(errors), undefined);
     } else {
-      this._deliver(null, this.#result);
+      settleRequest(this as AioGroup<unknown>, null, this.#result);
     }
+  }
+}
+
+type AnyGroup = AioGroup<never> | AioGroup<unknown>;
+
+// Invariant: settling and cancelling never recurse with the nesting depth. A group that finishes
+// inside another group's step (its last member finished, or it was cancelled) queues its parent's
+// step here; the outermost call runs the queue to the end.
+
+/** Completions still to apply, four slots each: group, member, error, taken. */
+const completions: unknown[] = [];
+let completing = false;
+
+function memberDone(group: AioGroup<unknown>, member: GroupMember, err: unknown, taken: boolean): void {
+  completions.push(group, member, err, taken);
+  if (completing) return;
+  completing = true;
+  try {
+    for (let i = 0; i < completions.length; i += 4) {
+      applyMemberDone(
+        completions[i] as AioGroup<unknown>,
+        completions[i + 1] as GroupMember,
+        completions[i + 2],
+        completions[i + 3] as boolean,
+      );
+    }
+  } finally {
+    completions.length = 0;
+    completing = false;
+  }
+}
+
+/** Cancellations still to apply, two slots each: group, reason. */
+const cancellations: unknown[] = [];
+let cancelling = false;
+
+function cancelGroup(group: AioGroup<unknown>, reason: unknown): void {
+  cancellations.push(group, reason);
+  if (cancelling) return;
+  cancelling = true;
+  try {
+    for (let i = 0; i < cancellations.length; i += 2) {
+      applyCancel(cancellations[i] as AioGroup<unknown>, cancellations[i + 1]);
+    }
+  } finally {
+    cancellations.length = 0;
+    cancelling = false;
   }
 }
 
@@ -283,19 +411,24 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
 // user's editor never sees them. Composites call these, never group members by name.
 
 /** The group will reject with `error` (the first one given wins); its remaining members are cancelled. */
-export function failGroup(group: AioGroup<never> | AioGroup<unknown>, error: unknown): void {
-  (group as AioGroup<unknown>)._fail(error);
+export function failGroup(group: AnyGroup, error: unknown): void {
+  fail(group as AioGroup<unknown>, error);
 }
 
 /**
  * Adds a request that runs even when the group is cancelled (a close or unlink that releases what
  * an earlier step made); the group waits for it, and neither cancel() nor cancelSubs() cancels it.
  */
-export function addCleanup(group: AioGroup<never> | AioGroup<unknown>, member: AioRequest<unknown>): void {
-  (group as AioGroup<unknown>)._addCleanup(member);
+export function addCleanup(group: AnyGroup, member: AioRequest<unknown>): void {
+  cleanup(group as AioGroup<unknown>, member);
 }
 
-/** Sets a feeder without touching the limit (for composites that pause with limit(0)). */
-export function setFeeder(group: AioGroup<never> | AioGroup<unknown>, feeder: () => void): void {
-  (group as AioGroup<unknown>)._setFeeder(feeder);
+/**
+ * Sets a feeder without touching the limit (for composites that pause with limit(0)). Unlike
+ * `feed()`, a call that adds nothing keeps it while the group has unfinished members (their
+ * callbacks may bring more work); it goes once a call adds nothing and no member is left, or when
+ * the group is cancelled or failed. Setting it again (when there is new work) is harmless.
+ */
+export function setFeeder(group: AnyGroup, feeder: () => void): void {
+  composerFeeder(group as AioGroup<unknown>, feeder);
 }

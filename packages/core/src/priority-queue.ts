@@ -1,45 +1,60 @@
 import { kMaxPriority, kMinPriority } from './validate.js';
 
-/** What the queue needs of an entry: two links it owns while the entry is queued. */
-export interface QueueEntry {
-  /** @internal */ _prev: QueueEntry | null;
-  /** @internal */ _next: QueueEntry | null;
-}
-
 const kLevels = kMaxPriority - kMinPriority + 1;
+
+let prevOf: (entry: QueueEntry) => QueueEntry | null;
+let nextOf: (entry: QueueEntry) => QueueEntry | null;
+let setPrev: (entry: QueueEntry, prev: QueueEntry | null) => void;
+let setNext: (entry: QueueEntry, next: QueueEntry | null) => void;
+
+/**
+ * What the ready queue holds: an object carrying the two links the queue owns
+ * while the entry is queued. Requests extend it.
+ *
+ * Perf: the links live in the entries, so queueing allocates nothing; they
+ * are private, so no user ever sees them.
+ */
+export class QueueEntry {
+  #prev: QueueEntry | null = null;
+  #next: QueueEntry | null = null;
+
+  static {
+    prevOf = (entry) => entry.#prev;
+    nextOf = (entry) => entry.#next;
+    setPrev = (entry, prev) => {
+      entry.#prev = prev;
+    };
+    setNext = (entry, next) => {
+      entry.#next = next;
+    };
+  }
+}
 
 /**
  * The ready queue: one intrusive FIFO list per priority level, and a bit mask
  * of the non-empty levels.
  *
  * Perf: push, shift and remove are O(1) whatever the length: no sorted array
- * (p-queue's insert is O(n)), no heap, and the links live in the entries, so
- * queueing allocates nothing.
+ * (p-queue's insert is O(n)), no heap.
  */
 export class PriorityQueue<T extends QueueEntry> {
   readonly #heads: (T | null)[] = new Array<T | null>(kLevels).fill(null);
   readonly #tails: (T | null)[] = new Array<T | null>(kLevels).fill(null);
   #mask = 0;
-  #size = 0;
-
-  get size(): number {
-    return this.#size;
-  }
 
   /** Appends an entry at the end of its priority's list. */
   push(entry: T, priority: number): void {
     const level = priority - kMinPriority;
     const tail = this.#tails[level] ?? null;
-    entry._prev = tail;
-    entry._next = null;
+    setPrev(entry, tail);
+    setNext(entry, null);
     if (tail === null) {
       this.#heads[level] = entry;
       this.#mask |= 1 << level;
     } else {
-      tail._next = entry;
+      setNext(tail, entry);
     }
     this.#tails[level] = entry;
-    this.#size++;
   }
 
   /** Removes and returns the oldest entry of the highest non-empty priority. */
@@ -57,15 +72,14 @@ export class PriorityQueue<T extends QueueEntry> {
   }
 
   #unlink(entry: T, level: number): void {
-    const prev = entry._prev as T | null;
-    const next = entry._next as T | null;
+    const prev = prevOf(entry) as T | null;
+    const next = nextOf(entry) as T | null;
     if (prev === null) this.#heads[level] = next;
-    else prev._next = next;
+    else setNext(prev, next);
     if (next === null) this.#tails[level] = prev;
-    else next._prev = prev;
+    else setPrev(next, prev);
     if (this.#heads[level] === null) this.#mask &= ~(1 << level);
-    entry._prev = null;
-    entry._next = null;
-    this.#size--;
+    setPrev(entry, null);
+    setNext(entry, null);
   }
 }

@@ -1,6 +1,15 @@
 import { unwatchSignal, watchSignal } from './abort.js';
-import { AbortError, isAbortError } from './errors.js';
-import type { QueueEntry } from './priority-queue.js';
+import { AbortError, invalidArgType, isAbortError } from './errors.js';
+import { QueueEntry } from './priority-queue.js';
+import {
+  requestDone,
+  requestExecuted,
+  type SchedulableRequest,
+  type Scheduler,
+  setRequestStarter,
+  submitRequest,
+  unqueueRequest,
+} from './scheduler.js';
 
 /** Where a request is in its life; see {@link AioRequest.state}. */
 export type RequestState = 'ready' | 'execute' | 'pending' | 'result' | 'done';
@@ -43,27 +52,30 @@ export interface Executable<A, T> {
    * fd), then calls `released` once; the request is done only after that.
    */
   release?(value: T, released: () => void): void;
+  /**
+   * True when cancelling cannot take back what the operation does once it
+   * runs (a close): `cancel()` is then a no-op from the `execute` state on,
+   * and the request settles with its real outcome. A ready one still cancels.
+   */
+  readonly settlesOnceStarted?: boolean;
 }
 
-/** A request as the scheduler sees it: a queue entry it can start. */
-export interface SchedulableRequest extends QueueEntry {
-  readonly priority: number;
-  /** @internal */ _start(): void;
+/** How a request reaches the group it belongs to; set once by the group module. */
+export interface GroupHooks {
+  /** A member finished (after its callback returned); `err` is null for success and cancellation. */
+  memberDone(group: AioRequest<unknown>, member: AioRequest<unknown>, err: unknown, taken: boolean): void;
+  /** An executing group was cancelled: it cancels its members and feeder. */
+  cancelExecuting(group: AioRequest<unknown>, reason: unknown): void;
 }
 
-/** The scheduler as a request sees it. */
-export interface RequestHost {
-  nreqs: number;
-  npending: number;
-  /** @internal */ _submit(req: SchedulableRequest): void;
-  /** @internal */ _unqueue(req: SchedulableRequest): void;
-  /** @internal */ _executed(): void;
-  /** @internal */ _done(): void;
-}
+let groupHooks: GroupHooks = {
+  memberDone: () => {},
+  cancelExecuting: () => {},
+};
 
-/** The group a request may belong to, as the request sees it. */
-export interface RequestParent {
-  /** @internal */ _memberDone(member: object, err: unknown, taken: boolean): void;
+/** The group module hands over, once, what a request calls on its group. */
+export function setGroupHooks(hooks: GroupHooks): void {
+  groupHooks = hooks;
 }
 
 const kStates: readonly RequestState[] = ['ready', 'execute', 'pending', 'result', 'done'];
@@ -73,12 +85,40 @@ const kPending = 2;
 const kResult = 3;
 const kDone = 4;
 
-/** The state takes the low three bits of `#bits`, the flags the next three, the priority + 4 the rest. */
+// The layout of `#bits`: the state in the low three bits, four flags, then the priority + 4.
 const kStateMask = 7;
+/** cancel() or the signal reached the request. */
 const kCancelled = 8;
+/** A then/catch/finally was attached: a failure is taken. */
 const kObserved = 16;
+/** The outcome is an error (or a cancellation). */
 const kFailed = 32;
-const kPriorityShift = 6;
+/** `#outcome` holds the cancellation's reason; its AbortError is not built yet. */
+const kReasonOnly = 64;
+const kPriorityShift = 7;
+
+function packBits(priority: number, state: number): number {
+  return ((priority + 4) << kPriorityShift) | state;
+}
+
+function stateOf(bits: number): number {
+  return bits & kStateMask;
+}
+
+function withState(bits: number, state: number): number {
+  return (bits & ~kStateMask) | state;
+}
+
+function hasFlag(bits: number, flag: number): boolean {
+  return (bits & flag) !== 0;
+}
+
+function priorityOf(bits: number): number {
+  return (bits >> kPriorityShift) - 4;
+}
+
+/** What `#deliver` gets for a cancellation: the reason waits in `#outcome`. */
+const kAborted: unique symbol = Symbol('aborted');
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -101,6 +141,12 @@ function reportUncaught(error: unknown): void {
   });
 }
 
+// Handed out by the class's static block: module functions over its private members.
+let parentOf: (req: AioRequest<unknown>) => AioRequest<unknown> | null;
+let setParent: (req: AioRequest<unknown>, group: AioRequest<unknown> | null) => void;
+let deliver: (req: AioRequest<unknown>, err: unknown, value: unknown) => void;
+let cancelReason: (req: AioRequest<unknown>) => unknown;
+
 /**
  * One file-system request. It is returned at once by every operation and is
  * `PromiseLike`: `await req` gives the value, or throws Node's error or an
@@ -119,67 +165,86 @@ function reportUncaught(error: unknown): void {
  * const st = await req;    // or rejects with an AbortError
  * @see IO::AIO IO::AIO::REQ
  */
-export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableRequest {
-  /** @internal */ _prev: QueueEntry | null = null;
-  /** @internal */ _next: QueueEntry | null = null;
-  /** @internal */ _group: RequestParent | null = null;
-
-  readonly #host: RequestHost;
+export class AioRequest<T = unknown> extends QueueEntry implements PromiseLike<T>, SchedulableRequest {
+  readonly #host: Scheduler;
   #op: Executable<unknown, T> | null;
   #args: unknown;
   /** Perf: state, flags and priority in one small integer; a queued request is mostly this object. */
   #bits: number;
-
-  get #state(): number {
-    return this.#bits & kStateMask;
-  }
-
-  set #state(state: number) {
-    this.#bits = (this.#bits & ~kStateMask) | state;
-  }
   /** Perf: typed loosely so AioRequest<T> stays covariant in T (assignable to AioRequest<unknown>). */
   #callback: RequestCallback<never> | null;
   #signal: AbortSignal | null = null;
-  /** The value, the error, or the pending AbortError of a cancelled execution. */
+  #parent: AioRequest<unknown> | null = null;
+  /** The value, the error, or the reason of a cancellation (see `kReasonOnly`). */
   #outcome: unknown;
   #deferred: Deferred<unknown> | null = null;
 
-  /** @internal Made by a context's operation methods, never by users. */
+  static {
+    setRequestStarter((req) => (req as AioRequest<unknown>).#start());
+    parentOf = (req) => req.#parent;
+    setParent = (req, group) => {
+      req.#parent = group;
+    };
+    deliver = (req, err, value) => req.#deliver(err, value);
+    cancelReason = (req) => req.#cancelReason();
+  }
+
+  /**
+   * Made by a context's operation methods (`aio.stat(…)`, `aio.group()`), never by users.
+   * @param host The scheduler of the context the request belongs to.
+   * @param op The operation, or null for a group (which never enters the pool).
+   */
   constructor(
-    host: RequestHost,
+    host: Scheduler,
     op: Executable<unknown, T> | null,
     args: unknown,
     priority: number,
     callback: RequestCallback<T> | null,
     signal: AbortSignal | null,
   ) {
+    super();
     this.#host = host;
     this.#op = op;
     this.#args = args;
-    this.#bits = ((priority + 4) << kPriorityShift) | kReady;
+    this.#bits = packBits(priority, kReady);
     this.#callback = callback as RequestCallback<never> | null;
     host.nreqs++;
     if (signal !== null) {
       if (signal.aborted) {
-        const error = new AbortError(undefined, { cause: signal.reason });
-        this.#bits |= kCancelled;
-        this.#outcome = error;
-        if (op === null) {
-          // A group: cancelled from the start, it cancels what is added and settles when that is done.
-          this.#state = kExecute;
-          return;
-        }
-        // Never runs; delivered on a microtask so no callback fires inside the call that made it.
-        this.#state = kPending;
-        host.npending++;
-        queueMicrotask(() => this.#deliver(error, undefined));
+        this.#startCancelled(signal.reason);
         return;
       }
       this.#signal = signal;
       watchSignal(signal, this);
     }
     if (op === null) this.#state = kExecute;
-    else host._submit(this);
+    else submitRequest(host, this);
+  }
+
+  /** Made with an aborted signal: a request never runs, a group cancels whatever is added to it. */
+  #startCancelled(reason: unknown): void {
+    this.#bits |= kCancelled | kReasonOnly;
+    this.#outcome = reason;
+    if (this.#op === null) {
+      this.#state = kExecute;
+      return;
+    }
+    // Delivered on a microtask so no callback fires inside the call that made it.
+    this.#state = kPending;
+    this.#host.npending++;
+    queueMicrotask(() => this.#deliver(kAborted, undefined));
+  }
+
+  get #state(): number {
+    return stateOf(this.#bits);
+  }
+
+  set #state(state: number) {
+    this.#bits = withState(this.#bits, state);
+  }
+
+  #has(flag: number): boolean {
+    return hasFlag(this.#bits, flag);
   }
 
   /** `'ready' | 'execute' | 'pending' | 'result' | 'done'`. */
@@ -189,27 +254,56 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
 
   /** The priority it was queued with, -4..4. */
   get priority(): number {
-    return (this.#bits >> kPriorityShift) - 4;
+    return priorityOf(this.#bits);
+  }
+
+  /** True once cancelled (for operations that run in several steps). */
+  get cancelled(): boolean {
+    return this.#has(kCancelled);
   }
 
   /**
    * Cancels the request. A ready request never runs and is done at once; an
    * executing one finishes in the pool, its result is released (an fd is
    * closed) and it rejects with an {@link AbortError} whose `cause` is
-   * `reason`. Later states: no-op.
+   * `reason`. A `close` that is executing is not cancelled: it settles with
+   * its real outcome. Later states: no-op.
    * @see IO::AIO REQ->cancel
    */
   cancel(reason?: unknown): void {
     const state = this.#state;
     if (state === kReady) {
-      this.#host._unqueue(this);
-      this.#bits |= kCancelled;
-      this.#deliver(new AbortError(undefined, { cause: reason }), undefined);
-    } else if (state === kExecute && (this.#bits & kCancelled) === 0) {
-      this.#bits |= kCancelled;
-      this.#outcome = new AbortError(undefined, { cause: reason });
-      this._cancelExecuting(reason);
+      unqueueRequest(this.#host, this);
+      this.#markCancelled(reason);
+      this.#deliver(kAborted, undefined);
+    } else if (state === kExecute && !this.#has(kCancelled)) {
+      const op = this.#op;
+      if (op?.settlesOnceStarted === true) return;
+      this.#markCancelled(reason);
+      // Invariant: only a group executes without an operation.
+      if (op === null) groupHooks.cancelExecuting(this as AioRequest<unknown>, reason);
     }
+  }
+
+  /** Perf: keeps the reason only; the AbortError is built when something observes it. */
+  #markCancelled(reason: unknown): void {
+    this.#bits |= kCancelled | kReasonOnly;
+    this.#outcome = reason;
+  }
+
+  /** The AbortError of a cancellation, built on first use. */
+  #abortError(): unknown {
+    if (this.#has(kReasonOnly)) {
+      this.#outcome = new AbortError(undefined, { cause: this.#outcome });
+      this.#bits &= ~kReasonOnly;
+    }
+    return this.#outcome;
+  }
+
+  #cancelReason(): unknown {
+    if (!this.#has(kCancelled)) return undefined;
+    if (this.#has(kReasonOnly)) return this.#outcome;
+    return (this.#outcome as Error | undefined)?.cause;
   }
 
   /**
@@ -218,9 +312,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
    */
   cb(callback: RequestCallback<T> | null): this {
     if (callback !== null && typeof callback !== 'function') {
-      throw Object.assign(new TypeError('The "callback" argument must be of type function or null'), {
-        code: 'ERR_INVALID_ARG_TYPE',
-      });
+      throw invalidArgType('callback', 'of type function or null', callback);
     }
     this.#callback = callback as RequestCallback<never> | null;
     return this;
@@ -248,9 +340,8 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     let deferred = this.#deferred;
     if (deferred !== null) return deferred.promise;
     if (this.#state === kDone) {
-      const outcome = this.#outcome;
       deferred = {
-        promise: this.#bits & kFailed ? Promise.reject(outcome) : Promise.resolve(outcome),
+        promise: this.#has(kFailed) ? Promise.reject(this.#failure()) : Promise.resolve(this.#outcome),
       };
     } else {
       // Perf: a shared executor, not a closure per request, hands over the resolvers.
@@ -265,8 +356,13 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     return deferred.promise;
   }
 
-  /** @internal The scheduler hands the request to the thread pool. */
-  _start(): void {
+  /** The error of a failed request: its own, or the AbortError of its cancellation. */
+  #failure(): unknown {
+    return this.#has(kReasonOnly) ? this.#abortError() : this.#outcome;
+  }
+
+  /** The scheduler hands the request to the thread pool. */
+  #start(): void {
     this.#state = kExecute;
     const op = this.#op as Executable<unknown, T>;
     try {
@@ -277,32 +373,28 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     }
   }
 
-  /** True once cancelled (for operations that run in several steps). */
-  get cancelled(): boolean {
-    return (this.#bits & kCancelled) !== 0;
-  }
-
   #executed(err: NodeJS.ErrnoException | null, value: T | undefined): void {
     if (this.#state !== kExecute) return; // a misbehaving operation called done twice
     this.#state = kPending;
     const host = this.#host;
     host.npending++;
     // Refill the pool before delivering: the threads get work while callbacks run.
-    host._executed();
-    if (this.#bits & kCancelled) {
+    requestExecuted(host);
+    if (!this.#has(kCancelled)) {
+      this.#deliver(err, value);
+    } else if (err === null && value !== undefined && this.#op?.release !== undefined) {
       // Invariant: a request stays pending until its dropped value is released, so once
       // flush() resolves nothing it got is still held (an fd is closed, not closing).
-      if (err === null && value !== undefined && this.#op?.release !== undefined) this.#release(value);
-      else this.#deliver(this.#outcome as AbortError, undefined);
+      this.#release(value);
     } else {
-      this.#deliver(err, value);
+      this.#deliver(kAborted, undefined);
     }
   }
 
   #release(value: T): void {
     const release = this.#op?.release as (value: T, released: () => void) => void;
     const released = (): void => {
-      if (this.#state === kPending) this.#deliver(this.#outcome as AbortError, undefined);
+      if (this.#state === kPending) this.#deliver(kAborted, undefined);
     };
     try {
       release(value, released);
@@ -312,19 +404,7 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
     }
   }
 
-  /** @internal Delivers an outcome: result state, callback, promise, group, done. */
-  _deliver(err: unknown, value: T | undefined): void {
-    this.#deliver(err, value);
-  }
-
-  /** @internal Hook for groups: cancel what an executing request holds. */
-  _cancelExecuting(_reason: unknown): void {}
-
-  /** @internal The AbortError a cancelled group finishes with. */
-  get _cancellation(): unknown {
-    return this.#bits & kCancelled ? this.#outcome : undefined;
-  }
-
+  /** Delivers an outcome (`kAborted`: the cancellation): result state, callback, promise, group, done. */
   #deliver(err: unknown, value: T | undefined): void {
     const host = this.#host;
     if (this.#state === kPending) host.npending--;
@@ -336,46 +416,80 @@ export class AioRequest<T = unknown> implements PromiseLike<T>, SchedulableReque
       this.#signal = null;
       unwatchSignal(signal, this);
     }
-    const failed = err !== null && err !== undefined;
-    if (failed) {
-      this.#bits |= kFailed;
-      this.#outcome = err;
-    } else {
-      this.#outcome = value;
+    const aborted = err === kAborted;
+    const failed = aborted || (err !== null && err !== undefined);
+    if (failed) this.#bits |= kFailed;
+    if (!aborted) {
+      this.#bits &= ~kReasonOnly;
+      this.#outcome = failed ? err : value;
     }
-    const callback = this.#callback;
-    const taken = callback !== null || (this.#bits & kObserved) !== 0;
-    if (callback !== null) {
-      this.#callback = null;
-      try {
-        (callback as RequestCallback<T | undefined>)(
-          (failed ? err : null) as NodeJS.ErrnoException | null,
-          value,
-        );
-      } catch (error) {
-        reportUncaught(error);
-      }
-    }
-    const deferred = this.#deferred;
-    if (deferred !== null) {
-      if (failed) deferred.reject?.(err);
-      else deferred.resolve?.(value);
-    }
-    if (deferred !== null) {
-      // Perf: the promise keeps the value now. Requests often wait in the queue long enough to reach
-      // the old generation, and a value kept there too would survive every scavenge.
-      this.#outcome = undefined;
-    }
+    const taken = this.#callback !== null || this.#has(kObserved);
+    this.#callBack(failed, value);
+    this.#settlePromise(failed, value);
     this.#state = kDone;
-    const group = this._group;
-    if (group !== null) {
-      this._group = null;
-      group._memberDone(this, failed ? err : null, taken);
-    } else if (failed && !taken && !isAbortError(err)) {
+    const parent = this.#parent;
+    if (parent !== null) {
+      this.#parent = null;
+      // Invariant: a group never collects a cancellation; nor builds its AbortError.
+      groupHooks.memberDone(parent, this as AioRequest<unknown>, failed && !aborted ? err : null, taken);
+    } else if (failed && !aborted && !taken && !isAbortError(err)) {
       // Nobody has seen this failure yet: it becomes the request's rejected promise, reported as an
       // unhandled rejection unless a `then` in this same microtask pass takes it, as with native promises.
       this.#deferred = { promise: Promise.reject(err) };
     }
-    host._done();
+    requestDone(host);
   }
+
+  #callBack(failed: boolean, value: T | undefined): void {
+    const callback = this.#callback;
+    if (callback === null) return;
+    this.#callback = null;
+    try {
+      (callback as RequestCallback<T | undefined>)(
+        (failed ? this.#failure() : null) as NodeJS.ErrnoException | null,
+        value,
+      );
+    } catch (error) {
+      reportUncaught(error);
+    }
+  }
+
+  #settlePromise(failed: boolean, value: T | undefined): void {
+    const deferred = this.#deferred;
+    if (deferred === null) return;
+    if (failed) deferred.reject?.(this.#failure());
+    else deferred.resolve?.(value);
+    // Perf: the promise keeps the value now. Requests often wait in the queue long enough to reach
+    // the old generation, and a value kept there too would survive every scavenge.
+    this.#outcome = undefined;
+    this.#bits &= ~kReasonOnly;
+  }
+}
+
+// The engine's surface for groups: module functions over private state, not exported from index.ts,
+// so a user's editor never sees them.
+
+/** The group a request belongs to, or null. */
+export function groupOf(req: AioRequest<unknown>): AioRequest<unknown> | null {
+  return parentOf(req);
+}
+
+/** Makes `group` the request's group (null: none). */
+export function setGroupOf(req: AioRequest<unknown>, group: AioRequest<unknown> | null): void {
+  setParent(req, group);
+}
+
+/** A group settles: with `err` when it is not null, else with `value`. */
+export function settleRequest(req: AioRequest<unknown>, err: unknown, value: unknown): void {
+  deliver(req, err, value);
+}
+
+/** A cancelled group settles with its cancellation (its AbortError is built only if observed). */
+export function settleCancelled(req: AioRequest<unknown>): void {
+  deliver(req, kAborted, undefined);
+}
+
+/** The reason a request was cancelled with, or undefined when it was not. */
+export function cancellationReason(req: AioRequest<unknown>): unknown {
+  return cancelReason(req);
 }

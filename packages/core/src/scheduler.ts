@@ -1,6 +1,44 @@
-import { PriorityQueue } from './priority-queue.js';
-import type { RequestHost, SchedulableRequest } from './request.js';
+import { PriorityQueue, type QueueEntry } from './priority-queue.js';
 import { validateInteger } from './validate.js';
+
+/** A request as the scheduler sees it: a queue entry with a priority, which it can start. */
+export interface SchedulableRequest extends QueueEntry {
+  readonly priority: number;
+}
+
+let startRequest: (req: SchedulableRequest) => void = () => {};
+let submit: (host: Scheduler, req: SchedulableRequest) => void;
+let unqueue: (host: Scheduler, req: SchedulableRequest) => void;
+let executed: (host: Scheduler) => void;
+let done: (host: Scheduler) => void;
+
+/**
+ * The request module hands over, once, how a request is started in the pool: the scheduler never
+ * imports the request module, so neither depends on the other at load time.
+ */
+export function setRequestStarter(start: (req: SchedulableRequest) => void): void {
+  startRequest = start;
+}
+
+/** A new request: started at once when the pool has room and nothing waits, queued otherwise. */
+export function submitRequest(host: Scheduler, req: SchedulableRequest): void {
+  submit(host, req);
+}
+
+/** A ready request was cancelled: it leaves the queue. */
+export function unqueueRequest(host: Scheduler, req: SchedulableRequest): void {
+  unqueue(host, req);
+}
+
+/** A request came back from the pool: its slot goes to the next ready one. */
+export function requestExecuted(host: Scheduler): void {
+  executed(host);
+}
+
+/** A request or group is done: `flush()` resolves with the last one. */
+export function requestDone(host: Scheduler): void {
+  done(host);
+}
 
 /** Highest `maxParallel` a context accepts. */
 export const kMaxParallelLimit = 1024;
@@ -12,6 +50,7 @@ export const kMaxParallelLimit = 1024;
  */
 export const kDefaultMaxParallel = 8;
 
+/** `maxParallel` as given, or `ERR_OUT_OF_RANGE` / `ERR_INVALID_ARG_TYPE`. */
 export function validateMaxParallel(value: unknown, name = 'maxParallel'): number {
   return validateInteger(value, name, 0, kMaxParallelLimit);
 }
@@ -21,7 +60,7 @@ export function validateMaxParallel(value: unknown, name = 'maxParallel'): numbe
  * particular operations: it moves requests from the queue into the pool,
  * highest priority first, keeping at most `maxParallel` executing.
  */
-export class Scheduler implements RequestHost {
+export class Scheduler {
   /** Requests and groups not yet done. */
   nreqs = 0;
   /** Requests in the ready queue. */
@@ -55,31 +94,34 @@ export class Scheduler implements RequestHost {
     return new Promise((resolve) => this.#flushed.push(resolve));
   }
 
-  /** @internal */
-  _submit(req: SchedulableRequest): void {
+  static {
+    submit = (host, req) => host.#submit(req);
+    unqueue = (host, req) => host.#unqueue(req);
+    executed = (host) => host.#executed();
+    done = (host) => host.#done();
+  }
+
+  #submit(req: SchedulableRequest): void {
     if (this.nready === 0 && this.nexecute < this.#maxParallel) {
       this.nexecute++;
-      req._start();
+      startRequest(req);
     } else {
       this.#queue.push(req, req.priority);
       this.nready++;
     }
   }
 
-  /** @internal A ready request was cancelled. */
-  _unqueue(req: SchedulableRequest): void {
+  #unqueue(req: SchedulableRequest): void {
     this.#queue.remove(req, req.priority);
     this.nready--;
   }
 
-  /** @internal A request came back from the pool. */
-  _executed(): void {
+  #executed(): void {
     this.nexecute--;
     this.#pump();
   }
 
-  /** @internal A request or group is done. */
-  _done(): void {
+  #done(): void {
     if (--this.nreqs === 0 && this.#flushed.length > 0) {
       const waiting = this.#flushed;
       this.#flushed = [];
@@ -97,7 +139,7 @@ export class Scheduler implements RequestHost {
         if (req === null) break;
         this.nready--;
         this.nexecute++;
-        req._start();
+        startRequest(req);
       }
     } finally {
       this.#pumping = false;
