@@ -72,12 +72,43 @@ export function validateBuffer(value: unknown, name = 'buffer'): NodeJS.ArrayBuf
   return value as NodeJS.ArrayBufferView;
 }
 
+/**
+ * The bytes a view holds now: 0 once its ArrayBuffer was detached (a
+ * TypedArray says 0 then; a DataView's getter throws instead).
+ */
+export function viewByteLength(view: NodeJS.ArrayBufferView): number {
+  try {
+    return view.byteLength;
+  } catch {
+    return 0;
+  }
+}
+
 /** Checks that `[offset, offset + length)` lies inside a buffer. */
 export function validateBufferRange(buffer: NodeJS.ArrayBufferView, offset: number, length: number): void {
-  if (offset > buffer.byteLength) throw outOfRange('bufferOffset', `<= ${buffer.byteLength}`, offset);
-  if (length > buffer.byteLength - offset) {
-    throw outOfRange('length', `<= ${buffer.byteLength - offset}`, length);
+  const size = viewByteLength(buffer);
+  if (offset > size) throw outOfRange('bufferOffset', `<= ${size}`, offset);
+  if (length > size - offset) throw outOfRange('length', `<= ${size - offset}`, length);
+}
+
+/** Most bytes one read(2) or write(2) takes through `node:fs` (2 GiB - 1). */
+export const kMaxIoBytes = 2 ** 31 - 1;
+
+/** The length of one read or write: 0 to 2 GiB - 1, the most `node:fs` passes to one call. */
+export function validateIoLength(value: unknown, name = 'length'): number {
+  return validateInteger(value, name, 0, kMaxIoBytes);
+}
+
+/**
+ * A length that starts at file position `start`: the range must end at a
+ * safe integer, or a later step's position would be refused by `node:fs`
+ * inside a callback, where nothing can catch it.
+ */
+export function validateRangeEnd(start: number, length: number, name = 'length'): number {
+  if (length > Number.MAX_SAFE_INTEGER - start) {
+    throw outOfRange(name, `<= ${Number.MAX_SAFE_INTEGER - start}`, length);
   }
+  return length;
 }
 
 /** A permission mode: an integer or an octal string, as `node:fs` accepts. */

@@ -1,17 +1,20 @@
 import * as fs from 'node:fs';
+import { bufferOutOfBounds } from '../errors.js';
 import type { Done, RequestOptions } from '../request.js';
 import {
   type PathLike,
   validateBuffer,
   validateBufferRange,
   validateFd,
+  validateIoLength,
   validateLength,
   validateMode,
   validateOpenFlags,
   validatePath,
   validatePosition,
+  viewByteLength,
 } from '../validate.js';
-import { single } from './operation.js';
+import { later, single } from './operation.js';
 
 export interface Transfer {
   fd: number;
@@ -30,7 +33,8 @@ function prepareTransfer(
 ): Transfer {
   const view = validateBuffer(buffer);
   const at = bufferOffset === undefined ? 0 : validateLength(bufferOffset, 'bufferOffset');
-  const count = validateLength(length, 'length');
+  // Invariant: a length node:fs would refuse never reaches it (one call moves at most 2 GiB - 1).
+  const count = validateIoLength(length);
   validateBufferRange(view, at, count);
   return {
     fd: validateFd(fd),
@@ -39,6 +43,26 @@ function prepareTransfer(
     buffer: view,
     bufferOffset: at,
   };
+}
+
+/**
+ * The buffer may have been detached (its ArrayBuffer transferred) or shrunk
+ * while the request was queued: checked again when it starts, so the caller
+ * gets a coded error instead of whatever `node:fs` makes of an empty view.
+ */
+function refuseVanishedBuffer(a: Transfer, syscall: string): Error | null {
+  const end = a.bufferOffset + a.length;
+  const available = viewByteLength(a.buffer);
+  return end > available ? bufferOutOfBounds(syscall, end, available) : null;
+}
+
+/** Runs a read or write whose range is still inside its buffer. */
+function transfer(a: Transfer, syscall: 'read' | 'write', done: Done<number>): void {
+  const vanished = refuseVanishedBuffer(a, syscall);
+  if (vanished !== null) return later(done, vanished);
+  const settle = (err: NodeJS.ErrnoException | null, bytes: number) => done(err, bytes);
+  if (syscall === 'read') fs.read(a.fd, a.buffer, a.bufferOffset, a.length, a.position, settle);
+  else fs.write(a.fd, a.buffer, a.bufferOffset, a.length, a.position, settle);
 }
 
 /** Requests on file descriptors. */
@@ -82,7 +106,9 @@ export const descriptorOperations = {
   /**
    * Reads `length` bytes at file position `offset` (`null`: the current
    * position, which moves on) into `buffer` at `bufferOffset`; resolves with
-   * the bytes read.
+   * the bytes read. `length` is at most 2 GiB - 1 and must fit the buffer
+   * (`ERR_OUT_OF_RANGE` at the call); a buffer detached or shrunk while the
+   * request was queued rejects with `ERR_BUFFER_OUT_OF_BOUNDS`.
    * @example const n = await aio.read(fd, 0, 4096, buf);
    * @see IO::AIO aio_read
    */
@@ -98,13 +124,13 @@ export const descriptorOperations = {
       bufferOffset?: number,
       _options?: RequestOptions<number>,
     ) => prepareTransfer(fd, offset, length, buffer, bufferOffset),
-    run: (a, done: Done<number>) =>
-      fs.read(a.fd, a.buffer, a.bufferOffset, a.length, a.position, (err, bytes) => done(err, bytes)),
+    run: (a, done: Done<number>) => transfer(a, 'read', done),
   }),
 
   /**
    * Writes `length` bytes of `buffer` from `bufferOffset` at file position
    * `offset` (`null`: the current position); resolves with the bytes written.
+   * Checked as `read` is.
    * @see IO::AIO aio_write
    */
   write: single({
@@ -119,8 +145,7 @@ export const descriptorOperations = {
       bufferOffset?: number,
       _options?: RequestOptions<number>,
     ) => prepareTransfer(fd, offset, length, buffer, bufferOffset),
-    run: (a, done: Done<number>) =>
-      fs.write(a.fd, a.buffer, a.bufferOffset, a.length, a.position, (err, bytes) => done(err, bytes)),
+    run: (a, done: Done<number>) => transfer(a, 'write', done),
   }),
 
   /**
