@@ -1,7 +1,15 @@
 import { kMaxLength } from 'node:buffer';
 import * as fs from 'node:fs';
+import { notRegularFile } from '../errors.js';
 import type { Done, RequestOptions, RunningRequest } from '../request.js';
-import { type PathLike, validateFd, validateInteger, validateLength, validatePath } from '../validate.js';
+import {
+  type PathLike,
+  validateFd,
+  validateInteger,
+  validateLength,
+  validatePath,
+  validateRangeEnd,
+} from '../validate.js';
 import { single } from './operation.js';
 
 /** Chunk size of the emulated data requests. */
@@ -64,6 +72,23 @@ export interface SlurpArgs {
 /** Most bytes one fs.read call takes (Node's limit is 2^31 - 1). */
 const kMaxReadBytes = 2 ** 30;
 
+/**
+ * Platform: O_NONBLOCK makes open(2) of a FIFO return at once instead of
+ * holding a pool thread until a writer comes; O_NOCTTY keeps a terminal from
+ * becoming the process's controlling one. Neither changes how a regular file
+ * reads.
+ */
+const kSlurpFlags = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY;
+
+type Finish = (error: NodeJS.ErrnoException | null, data?: Buffer) => void;
+
+/** Where a read to the end starts, how far it may go, and the first buffer's size. */
+interface SlurpRange {
+  start: number;
+  limit: number;
+  first: number;
+}
+
 function tooLarge(size: number): NodeJS.ErrnoException {
   const error = new RangeError(
     `File size (${size}) is greater than ${kMaxLength} bytes, the largest possible Buffer`,
@@ -73,44 +98,77 @@ function tooLarge(size: number): NodeJS.ErrnoException {
 }
 
 /**
- * open, fstat, read to the wanted length or end of file, close: the fd is
- * closed on every path. The buffer starts at the size fstat gives (capped by
- * the length asked for) and doubles when the file turns out longer (procfs
- * files report size 0); a size beyond the largest Buffer rejects with
- * `ERR_FS_FILE_TOO_LARGE`, as `fs.readFile` does.
+ * A FIFO, a device or a socket is refused before anything is read: a FIFO
+ * with no writer would hold a pool thread, /dev/zero would grow the buffer
+ * to the largest one possible. A directory goes on: read(2) says EISDIR.
+ */
+function refuseNonRegular(path: string | Buffer, st: fs.Stats): NodeJS.ErrnoException | null {
+  let kind: string | null = null;
+  if (st.isFIFO()) kind = 'a FIFO';
+  else if (st.isCharacterDevice()) kind = 'a character device';
+  else if (st.isBlockDevice()) kind = 'a block device';
+  else if (st.isSocket()) kind = 'a socket';
+  return kind === null ? null : notRegularFile('read', path.toString(), kind);
+}
+
+function slurpRange(a: SlurpArgs, size: number): SlurpRange {
+  const start = a.offset >= 0 ? a.offset : Math.max(0, size + a.offset);
+  // Invariant: start + limit is a safe integer, so every position passed to fs.read is one it takes.
+  const limit = Math.min(a.length > 0 ? a.length : Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER - start);
+  const known = Math.max(0, size - start);
+  return { start, limit, first: Math.min(limit, known > 0 ? known : kChunkBytes) };
+}
+
+/** A buffer twice as big (at most `limit`) holding the `filled` bytes read so far. */
+function grow(buffer: Buffer, filled: number, limit: number): Buffer | NodeJS.ErrnoException {
+  const size = Math.min(limit, Math.max(buffer.length * 2, kChunkBytes));
+  if (size > kMaxLength) return tooLarge(size);
+  const grown = Buffer.allocUnsafe(size);
+  buffer.copy(grown, 0, 0, filled);
+  return grown;
+}
+
+/**
+ * Reads from `start` to end of file or `limit`. The buffer starts at the size
+ * fstat gives and doubles when the file turns out longer (procfs files report
+ * size 0); beyond the largest Buffer it fails with `ERR_FS_FILE_TOO_LARGE`, as
+ * `fs.readFile` does.
+ */
+function readToEnd(fd: number, range: SlurpRange, finish: Finish, req: RunningRequest): void {
+  if (range.first > kMaxLength) return finish(tooLarge(range.first));
+  let buffer: Buffer = Buffer.allocUnsafe(range.first);
+  let filled = 0;
+  const next = (): void => {
+    if (req.cancelled || filled >= range.limit) return finish(null, buffer.subarray(0, filled));
+    if (filled === buffer.length) {
+      const grown = grow(buffer, filled, range.limit);
+      if (grown instanceof Error) return finish(grown);
+      buffer = grown;
+    }
+    const count = Math.min(buffer.length - filled, kMaxReadBytes);
+    fs.read(fd, buffer, filled, count, range.start + filled, (err, n) => {
+      if (err !== null) return finish(err);
+      if (n === 0) return finish(null, buffer.subarray(0, filled));
+      filled += n;
+      next();
+    });
+  };
+  next();
+}
+
+/**
+ * open without blocking, fstat, refuse what is not a file, read to the wanted
+ * length or end of file, close: the fd is closed on every path.
  */
 function slurp(a: SlurpArgs, done: Done<Buffer>, req: RunningRequest): void {
-  fs.open(a.path, 'r', (err, fd) => {
+  fs.open(a.path, kSlurpFlags, (err, fd) => {
     if (err !== null) return done(err);
-    const finish = (error: NodeJS.ErrnoException | null, data?: Buffer): void =>
+    const finish: Finish = (error, data) =>
       fs.close(fd, (closeErr) => done(error ?? closeErr, (error ?? closeErr) ? undefined : data));
     fs.fstat(fd, (statErr, st) => {
-      if (statErr !== null) return finish(statErr);
-      const start = a.offset >= 0 ? a.offset : Math.max(0, st.size + a.offset);
-      const limit = a.length > 0 ? a.length : Number.POSITIVE_INFINITY;
-      const known = Math.max(0, st.size - start);
-      const first = Math.min(limit, known > 0 ? known : kChunkBytes);
-      if (first > kMaxLength) return finish(tooLarge(first));
-      let buffer = Buffer.allocUnsafe(first);
-      let filled = 0;
-      const next = (): void => {
-        if (req.cancelled || filled >= limit) return finish(null, buffer.subarray(0, filled));
-        if (filled === buffer.length) {
-          const size = Math.min(limit, Math.max(buffer.length * 2, kChunkBytes));
-          if (size > kMaxLength) return finish(tooLarge(size));
-          const grown = Buffer.allocUnsafe(size);
-          buffer.copy(grown, 0, 0, filled);
-          buffer = grown;
-        }
-        const count = Math.min(buffer.length - filled, kMaxReadBytes);
-        fs.read(fd, buffer, filled, count, start + filled, (readErr, n) => {
-          if (readErr !== null) return finish(readErr);
-          if (n === 0) return finish(null, buffer.subarray(0, filled));
-          filled += n;
-          next();
-        });
-      };
-      next();
+      const refusal = statErr ?? refuseNonRegular(a.path, st);
+      if (refusal !== null) return finish(refusal);
+      readToEnd(fd, slurpRange(a, st.size), finish, req);
     });
   });
 }
@@ -120,7 +178,9 @@ export const dataOperations = {
   /**
    * Copies `length` bytes from `inFd` at `inOffset` to `outFd` at its current
    * position; resolves with the bytes sent (fewer at end of file). Emulated
-   * with reads and writes of 64 KiB through the pool.
+   * with reads and writes of 64 KiB through the pool, so memory stays at one
+   * chunk whatever the length; `inOffset + length` must be a safe integer
+   * (`ERR_OUT_OF_RANGE` at the call).
    * @see IO::AIO aio_sendfile
    */
   sendfile: single({
@@ -133,33 +193,43 @@ export const dataOperations = {
       inOffset: number,
       length: number,
       _options?: RequestOptions<number>,
-    ) => ({
-      outFd: validateFd(outFd, 'outFd'),
-      inFd: validateFd(inFd, 'inFd'),
-      inOffset: validateLength(inOffset, 'inOffset'),
-      length: validateLength(length, 'length'),
-    }),
+    ) => {
+      const from = validateLength(inOffset, 'inOffset');
+      return {
+        outFd: validateFd(outFd, 'outFd'),
+        inFd: validateFd(inFd, 'inFd'),
+        inOffset: from,
+        length: validateRangeEnd(from, validateLength(length, 'length')),
+      };
+    },
     run: (a, done: Done<number>, req) => sendfile(a.outFd, a.inFd, a.inOffset, a.length, done, req),
   }),
 
   /**
-   * Pulls a range of a file into the page cache (emulated: read and discarded).
+   * Pulls a range of a file into the page cache (emulated: read and discarded,
+   * 64 KiB at a time). `offset + length` must be a safe integer.
    * @see IO::AIO aio_readahead
    */
   readahead: single({
     perl: 'aio_readahead',
     syscall: 'readahead',
     optsIndex: 3,
-    prepare: (fd: number, offset: number, length: number, _options?: RequestOptions<void>) => ({
-      fd: validateFd(fd),
-      offset: validateLength(offset, 'offset'),
-      length: validateLength(length, 'length'),
-    }),
+    prepare: (fd: number, offset: number, length: number, _options?: RequestOptions<void>) => {
+      const from = validateLength(offset, 'offset');
+      return {
+        fd: validateFd(fd),
+        offset: from,
+        length: validateRangeEnd(from, validateLength(length, 'length')),
+      };
+    },
     run: (a, done: Done<void>, req) => readahead(a.fd, a.offset, a.length, done, req),
   }),
 
   /**
-   * Resolves with a whole file's content.
+   * Resolves with a whole file's content. The file is opened without
+   * blocking and must be a regular file (procfs files that report size 0 are
+   * read to their end): a FIFO, a device or a socket rejects at once with
+   * `ERR_AIO_NOT_REGULAR_FILE`, a directory with `EISDIR`.
    * @example const data = await aio.load('/etc/hostname');
    * @see IO::AIO aio_load
    */
@@ -177,7 +247,8 @@ export const dataOperations = {
 
   /**
    * Resolves with `length` bytes from `offset` (negative: from the end of the
-   * file); no length (or 0) reads to the end of the file.
+   * file); no length (or 0) reads to the end of the file. Regular files only,
+   * as for `load`.
    * @see IO::AIO aio_slurp
    */
   slurp: single({
