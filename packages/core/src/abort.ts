@@ -13,9 +13,14 @@ class SignalWatch {
   }
 
   readonly onAbort = (): void => {
-    const reason = this.#signal.reason;
-    // Cancelling removes targets from the set; walk a copy.
-    for (const target of [...this.targets]) target.cancel(reason);
+    const signal = this.#signal;
+    // Perf: the watch leaves the map first, so each cancelled target's unwatchSignal is one failed
+    // lookup, and the set is walked as it is, not copied. No target joins it now: a request made
+    // with an aborted signal never watches it.
+    watches.delete(signal);
+    const reason = signal.reason;
+    for (const target of this.targets) target.cancel(reason);
+    this.targets.clear();
   };
 }
 

@@ -92,13 +92,17 @@ export const descriptorOperations = {
   }),
 
   /**
-   * Closes a file descriptor.
+   * Closes a file descriptor. Once executing it cannot be cancelled: it
+   * settles with its real outcome, so whether the number is still open is
+   * never in doubt (a queued close still cancels).
    * @see IO::AIO aio_close
    */
   close: single({
     perl: 'aio_close',
     syscall: 'close',
     optsIndex: 1,
+    // Invariant: close(2) releases the number even when it fails; a retry could close another file.
+    settlesOnceStarted: true,
     prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
     run: (fd, done: Done<void>) => fs.close(fd, done),
   }),
