@@ -145,3 +145,88 @@ export function notRegularFile(syscall: string, path: string, kind: string): Not
   error.path = path;
   return error;
 }
+
+/** Codes of Node's `fs.cp` refusals that copy and move reuse. */
+export type FsCpCode = 'ERR_FS_CP_EINVAL' | 'ERR_FS_CP_FIFO_PIPE' | 'ERR_FS_CP_SOCKET' | 'ERR_FS_CP_UNKNOWN';
+
+const kFsCpPrefixes: Record<FsCpCode, string> = {
+  ERR_FS_CP_EINVAL: 'Invalid src or dest',
+  ERR_FS_CP_FIFO_PIPE: 'Cannot copy a FIFO pipe',
+  ERR_FS_CP_SOCKET: 'Cannot copy a socket file',
+  ERR_FS_CP_UNKNOWN: 'Cannot copy an unknown file type',
+};
+
+/**
+ * A refusal shaped as Node's `fs.cp` shapes its own: a `SystemError` with an
+ * `ERR_FS_CP_*` code, `errno` EINVAL (positive, as Node sets it), `syscall`,
+ * `path` (the file refused), `dest` when two files are named, and `info`.
+ */
+export function fsCpError(
+  code: FsCpCode,
+  syscall: string,
+  reason: string,
+  path: string,
+  dest?: string,
+): SystemError & { info: Record<string, unknown> } {
+  const errno = osConstants.errno.EINVAL;
+  const message = `${kFsCpPrefixes[code]}: ${syscall} returned EINVAL (${reason}) ${path}`;
+  const error = coded(new Error(message), code) as SystemError & { info: Record<string, unknown> };
+  error.name = 'SystemError';
+  if (typeof error.stack === 'string') error.stack = error.stack.replace(/^Error/, 'SystemError');
+  error.info = { message: reason, path, syscall, errno, code: 'EINVAL' };
+  error.errno = errno;
+  error.syscall = syscall;
+  error.path = path;
+  if (dest !== undefined) error.dest = dest;
+  return error;
+}
+
+/**
+ * A system error about two paths, worded as `fs.rename` and `fs.copyFile`
+ * word theirs: `EISDIR: illegal operation on a directory, rename 'a' -> 'b'`.
+ */
+export function systemErrorPair(
+  code: keyof typeof osConstants.errno,
+  detail: string,
+  syscall: string,
+  path: string,
+  dest: string,
+): SystemError {
+  const error = new Error(`${code}: ${detail}, ${syscall} '${path}' -> '${dest}'`) as SystemError;
+  error.errno = -(osConstants.errno[code] ?? 0);
+  error.code = code;
+  error.syscall = syscall;
+  error.path = path;
+  error.dest = dest;
+  return error;
+}
+
+/** `ERR_AIO_GROUP_FINISHED`: a member or a hold given to a group that has finished. */
+export function groupFinished(): CodedError<Error> {
+  return aioError('ERR_AIO_GROUP_FINISHED', 'Cannot add to a group that has finished');
+}
+
+/** `ERR_AIO_GROUP_CYCLE`: a group added to itself or to one of its own members. */
+export function groupCycle(): CodedError<Error> {
+  return aioError('ERR_AIO_GROUP_CYCLE', 'A group cannot contain itself, directly or through its members');
+}
+
+/** `ERR_AIO_GROUP_MEMBER`: a request that already belongs to a group. */
+export function groupMember(): CodedError<Error> {
+  return aioError('ERR_AIO_GROUP_MEMBER', 'The request already belongs to a group');
+}
+
+/** What a group rejects with when member failures were left to it. */
+export function groupFailure(errors: unknown[]): AggregateError {
+  return new AggregateError(errors, `${errors.length} member(s) of the group failed`);
+}
+
+/** What a group collects for a promise-like member that rejected with no reason. */
+export function rejectedWithoutReason(): Error {
+  return new Error('A group member rejected without a reason');
+}
+
+/** `TypeError [ERR_INVALID_THIS]`: a method called without its object (`const { stat } = aio`). */
+export function invalidThis(type: string): CodedError<TypeError> {
+  return coded(new TypeError(`Value of "this" must be of type ${type}`), 'ERR_INVALID_THIS');
+}
