@@ -12,6 +12,20 @@ const kPathValue = ['TypeError', 'ERR_INVALID_ARG_VALUE'];
 const kType = ['TypeError', 'ERR_INVALID_ARG_TYPE'];
 const kRange = ['RangeError', 'ERR_OUT_OF_RANGE'];
 
+/** A buffer over 2 GiB, made when first used: untouched pages cost address space, not memory. */
+let huge: Buffer | null = null;
+const hugeBuffer = (): Buffer => {
+  huge ??= Buffer.allocUnsafe(2 ** 31 + 8);
+  return huge;
+};
+
+/** A DataView whose ArrayBuffer was transferred away: its byteLength getter throws. */
+function detachedView(): DataView {
+  const view = new DataView(new ArrayBuffer(8));
+  structuredClone(view.buffer, { transfer: [view.buffer] });
+  return view;
+}
+
 const cases: [string, Call, string[]][] = [
   // NUL bytes in paths
   ['NUL in a string path', (ctx) => ctx.stat('a\u0000b'), kPathValue],
@@ -40,6 +54,29 @@ const cases: [string, Call, string[]][] = [
   ['a read longer than the buffer', (ctx, fd) => ctx.read(fd, 0, 5, Buffer.alloc(4)), kRange],
   ['a write past the buffer end', (ctx, fd) => ctx.write(fd, 0, 3, Buffer.alloc(4), 2), kRange],
   ['a buffer offset beyond the buffer', (ctx, fd) => ctx.read(fd, 0, 0, Buffer.alloc(4), 5), kRange],
+  ['a fractional buffer offset', (ctx, fd) => ctx.read(fd, 0, 1, Buffer.alloc(4), 0.5), kRange],
+  [
+    'a read of 2^31 bytes (over one node:fs call)',
+    (ctx, fd) => ctx.read(fd, 0, 2 ** 31, hugeBuffer()),
+    kRange,
+  ],
+  [
+    'a write of 2^31 bytes (over one node:fs call)',
+    (ctx, fd) => ctx.write(fd, 0, 2 ** 31, hugeBuffer()),
+    kRange,
+  ],
+  ['a file offset beyond 2^53 - 1', (ctx, fd) => ctx.read(fd, 2 ** 53, 1, Buffer.alloc(4)), kRange],
+  ['a write from a detached DataView', (ctx, fd) => ctx.write(fd, 0, 1, detachedView()), kRange],
+  [
+    'a sendfile range ending past 2^53 - 1',
+    (ctx, fd) => ctx.sendfile(fd, fd, Number.MAX_SAFE_INTEGER - 1, 2),
+    kRange,
+  ],
+  [
+    'a readahead range ending past 2^53 - 1',
+    (ctx, fd) => ctx.readahead(fd, Number.MAX_SAFE_INTEGER, 1),
+    kRange,
+  ],
   // priorities
   ['priority 5', (ctx, _fd, path) => ctx.stat(path, { priority: 5 }), kRange],
   ['priority -5', (ctx, _fd, path) => ctx.stat(path, { priority: -5 }), kRange],
@@ -83,9 +120,12 @@ describe('bad arguments throw synchronously at the call, with nothing queued', (
       ctx.read(fd, 0, 4, Buffer.alloc(4)),
       ctx.write(fd, 0, 2, Buffer.alloc(4), 2),
       ctx.read(fd, 0, 0, Buffer.alloc(4), 4),
+      ctx.read(fd, Number.MAX_SAFE_INTEGER, 0, Buffer.alloc(4)),
+      ctx.sendfile(fd, fd, Number.MAX_SAFE_INTEGER - 1, 1),
+      ctx.readahead(fd, Number.MAX_SAFE_INTEGER, 0),
       ctx.rename(path, `${path}.x`),
     ];
-    expect(counters(ctx)).toEqual({ nreqs: 5, nready: 5, nexecute: 0, npending: 0 });
+    expect(counters(ctx)).toEqual({ nreqs: 8, nready: 8, nexecute: 0, npending: 0 });
     for (const req of reqs) req.cancel();
     expect(counters(ctx)).toEqual(kIdle);
   });

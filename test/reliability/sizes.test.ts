@@ -69,6 +69,21 @@ describe('slurp and load of sizes no single Buffer or read can take', () => {
     expect({ escaped, nreqs: ctx.nreqs, fds: fdsUnder(dir) }).toEqual({ escaped: [], nreqs: 0, fds: [] });
   });
 
+  it('slurp from an offset just under 2^53 gives what is there, and no later position passes 2^53 - 1', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'small'), 'hello');
+    const ctx = createAio();
+    const { outcome, escaped } = await settle(ctx, () =>
+      ctx.slurp(join(dir, 'small'), Number.MAX_SAFE_INTEGER - 1),
+    );
+    expect({ outcome, escaped, nreqs: ctx.nreqs, fds: fdsUnder(dir) }).toEqual({
+      outcome: { value: '' },
+      escaped: [],
+      nreqs: 0,
+      fds: [],
+    });
+  });
+
   it('load of a file larger than a Buffer can hold rejects with a coded error and closes its descriptor', async () => {
     const dir = tempDir();
     // Sparse: 5 GiB of nothing, no disk space used.
