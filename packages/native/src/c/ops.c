@@ -1,0 +1,178 @@
+/*
+ * What a worker does with one request: one switch by type, each case one system call.
+ * Runs without the pool lock; touches only the request it was given.
+ */
+#include "pool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define RESULT(expr) ((expr) < 0 ? (double)-errno : (double)(expr))
+
+static double ts_seconds(struct statx_timestamp t) { return (double)t.tv_sec; }
+
+/* Fills the stat fields in the order Node's own binding uses (dev, mode, nlink, ...). */
+static double do_statx(int dirfd, const char *path, int flags, double *st) {
+  struct statx x;
+  /* Platform: the same call and mask libuv makes, so every field equals fs.stat's. */
+  if (statx(dirfd, path, flags, STATX_BASIC_STATS | STATX_BTIME, &x) != 0) return -errno;
+  st[0] = (double)makedev(x.stx_dev_major, x.stx_dev_minor);
+  st[1] = x.stx_mode;
+  st[2] = x.stx_nlink;
+  st[3] = x.stx_uid;
+  st[4] = x.stx_gid;
+  st[5] = (double)makedev(x.stx_rdev_major, x.stx_rdev_minor);
+  st[6] = x.stx_blksize;
+  st[7] = (double)x.stx_ino;
+  st[8] = (double)x.stx_size;
+  st[9] = (double)x.stx_blocks;
+  st[10] = ts_seconds(x.stx_atime), st[11] = x.stx_atime.tv_nsec;
+  st[12] = ts_seconds(x.stx_mtime), st[13] = x.stx_mtime.tv_nsec;
+  st[14] = ts_seconds(x.stx_ctime), st[15] = x.stx_ctime.tv_nsec;
+  st[16] = ts_seconds(x.stx_btime), st[17] = x.stx_btime.tv_nsec;
+  return 0;
+}
+
+/* Appends one entry: name length (u16), d_type (u8), inode (f64), name bytes. */
+static int dir_append(char **data, size_t *len, size_t *cap, const struct dirent *e) {
+  size_t name_len = strlen(e->d_name);
+  size_t need = 2 + 1 + 8 + name_len;
+  if (*len + need > *cap) {
+    size_t bigger = *cap * 2 + need;
+    char *grown = realloc(*data, bigger);
+    if (grown == NULL) return -ENOMEM;
+    *data = grown;
+    *cap = bigger;
+  }
+  char *at = *data + *len;
+  uint16_t n16 = (uint16_t)name_len;
+  double ino = (double)e->d_ino;
+  memcpy(at, &n16, 2);
+  at[2] = (char)e->d_type;
+  memcpy(at + 3, &ino, 8);
+  memcpy(at + 11, e->d_name, name_len);
+  *len += need;
+  return 0;
+}
+
+static int is_dot_or_dotdot(const char *name) {
+  return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
+}
+
+static double do_readdir(ioaio_req *r) {
+  DIR *d = opendir(r->path);
+  if (d == NULL) return -errno;
+  size_t len = 0, cap = 4096;
+  char *data = malloc(cap);
+  int rc = data == NULL ? -ENOMEM : 0;
+  struct dirent *e;
+  errno = 0;
+  while (rc == 0 && (e = readdir(d)) != NULL) {
+    if (!is_dot_or_dotdot(e->d_name)) rc = dir_append(&data, &len, &cap, e);
+  }
+  if (rc == 0 && errno != 0) rc = -errno;
+  closedir(d);
+  if (rc != 0) {
+    free(data);
+    return rc;
+  }
+  r->out.dir.data = data;
+  r->out.dir.len = len;
+  return (double)len;
+}
+
+static double do_read(ioaio_req *r) {
+  char *at = r->buf + (size_t)r->num[0];
+  size_t len = (size_t)r->num[1];
+  off_t pos = (off_t)r->num[2];
+  return pos < 0 ? RESULT(read(r->fd, at, len)) : RESULT(pread(r->fd, at, len, pos));
+}
+
+static double do_write(ioaio_req *r) {
+  const char *at = r->buf + (size_t)r->num[0];
+  size_t len = (size_t)r->num[1];
+  off_t pos = (off_t)r->num[2];
+  return pos < 0 ? RESULT(write(r->fd, at, len)) : RESULT(pwrite(r->fd, at, len, pos));
+}
+
+static double do_sendfile(ioaio_req *r) {
+  size_t count = (size_t)r->num[1];
+  if (r->num[0] < 0) return RESULT(sendfile(r->fd, r->int2, NULL, count));
+  off_t from = (off_t)r->num[0];
+  return RESULT(sendfile(r->fd, r->int2, &from, count));
+}
+
+static void times_of(const ioaio_req *r, struct timespec ts[2]) {
+  ts[0].tv_sec = (time_t)r->num[0];
+  ts[0].tv_nsec = (long)r->num[1];
+  ts[1].tv_sec = (time_t)r->num[2];
+  ts[1].tv_nsec = (long)r->num[3];
+}
+
+static double do_utimensat(ioaio_req *r) {
+  struct timespec ts[2];
+  times_of(r, ts);
+  return RESULT(utimensat(AT_FDCWD, r->path, ts, r->int1));
+}
+
+static double do_futimens(ioaio_req *r) {
+  struct timespec ts[2];
+  times_of(r, ts);
+  return RESULT(futimens(r->fd, ts));
+}
+
+static double do_syncfs(ioaio_req *r) { return RESULT(syncfs(r->fd)); }
+
+static double do_sync(void) {
+  sync();
+  return 0;
+}
+
+static double run_by_type(ioaio_req *r) {
+  switch (r->type) {
+  case T_NOP: return 0;
+  case T_STAT: return do_statx(AT_FDCWD, r->path, AT_STATX_SYNC_AS_STAT, r->out.st);
+  case T_LSTAT: return do_statx(AT_FDCWD, r->path, AT_SYMLINK_NOFOLLOW, r->out.st);
+  case T_FSTAT: return do_statx(r->fd, "", AT_EMPTY_PATH, r->out.st);
+  case T_OPEN: return RESULT(open(r->path, r->int1 | O_CLOEXEC, r->int2));
+  case T_CLOSE: return RESULT(close(r->fd));
+  case T_READ: return do_read(r);
+  case T_WRITE: return do_write(r);
+  case T_READDIR: return do_readdir(r);
+  case T_LSEEK: return RESULT(lseek(r->fd, (off_t)r->num[0], r->int1));
+  case T_FALLOCATE: return RESULT(fallocate(r->fd, r->int1, (off_t)r->num[0], (off_t)r->num[1]));
+  case T_RENAME2: return RESULT(renameat2(AT_FDCWD, r->path, AT_FDCWD, r->path2, (unsigned)r->int1));
+  case T_SYNC: return do_sync();
+  case T_SYNCFS: return do_syncfs(r);
+  case T_FSYNC: return RESULT(fsync(r->fd));
+  case T_FDATASYNC: return RESULT(fdatasync(r->fd));
+  case T_SYNC_FILE_RANGE:
+    return RESULT(sync_file_range(r->fd, (off_t)r->num[0], (off_t)r->num[1], (unsigned)r->int1));
+  case T_READAHEAD: return RESULT(readahead(r->fd, (off_t)r->num[0], (size_t)r->num[1]));
+  case T_SENDFILE: return do_sendfile(r);
+  case T_UTIMENSAT: return do_utimensat(r);
+  case T_FUTIMENS: return do_futimens(r);
+  case T_MKNOD: return RESULT(mknod(r->path, (mode_t)r->int1, (dev_t)r->num[0]));
+  case T_UNLINK: return RESULT(unlink(r->path));
+  case T_MKDIR: return RESULT(mkdir(r->path, (mode_t)r->int1));
+  case T_RMDIR: return RESULT(rmdir(r->path));
+  default: return -ENOSYS;
+  }
+}
+
+void req_run(ioaio_req *r) { r->result = run_by_type(r); }
+
+void req_free_parts(ioaio_req *r) {
+  if (r->path != r->out.inline_path) free(r->path);
+  free(r->path2);
+  /* Invariant: dir.data is set exactly when a readdir succeeded (result starts at -ECANCELED). */
+  if (r->type == T_READDIR && r->result >= 0) free(r->out.dir.data);
+  r->path = r->path2 = NULL;
+}

@@ -1,0 +1,17 @@
+export type { NativeDirents } from './dirents.js';
+export { decodeDirents } from './dirents.js';
+export type { NativeSystemError } from './errors.js';
+export { nativeError } from './errors.js';
+export { loadNativePool, type NativeUnavailable } from './load.js';
+export { kOp } from './ops.js';
+export type {
+  DirCallback,
+  NativeBinding,
+  NativeCounters,
+  NativePoolOptions,
+  NativeTimes,
+  ResultCallback,
+  StatCallback,
+} from './pool.js';
+export { NativePool } from './pool.js';
+export { NativeStats, statsFrom } from './stats.js';
