@@ -13,6 +13,7 @@ import {
   outcome,
   outcomeName,
   report,
+  sameFileState,
   seededBytes,
   settle,
   tally,
@@ -126,15 +127,12 @@ if (mode === 'tmpfs') {
 const [smallErr] = await outcome(ctx.copy(`${dir}/src/small`, `${full}/small`));
 const fits = {
   copy: outcomeName(smallErr),
-  equal:
-    mode === 'tmpfs'
-      ? JSON.stringify(fileState(`${full}/small`)) === JSON.stringify(before[`${dir}/src/small`])
-      : null,
+  equal: mode === 'tmpfs' ? sameFileState(fileState(`${full}/small`), before[`${dir}/src/small`]) : null,
 };
 
 const settled = (await settle(ctx)) && (await settle(busy));
 const changed = Object.entries(before)
-  .filter(([path, state]) => JSON.stringify(fileState(path)) !== JSON.stringify(state))
+  .filter(([path, state]) => !sameFileState(fileState(path), state))
   .map(([path]) => path);
 report({
   mode,

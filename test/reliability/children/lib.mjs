@@ -95,6 +95,11 @@ export function fileState(path) {
   return { sha: sha(path), mode: st.mode & 0o7777, size: st.size };
 }
 
+/** True when two `fileState`s are one existing file's: same digest, mode and size. */
+export function sameFileState(a, b) {
+  return a !== null && b !== null && a.sha === b.sha && a.mode === b.mode && a.size === b.size;
+}
+
 /** An error as the summary shows it: the fields a user would rely on. */
 export function errorShape(err) {
   if (err === null || err === undefined) return null;

@@ -17,6 +17,7 @@ import {
   nextTurn,
   openFds,
   report,
+  sameFileState,
   seededBytes,
   seededRandom,
 } from './lib.mjs';
@@ -290,7 +291,7 @@ async function wave(budget, paused) {
   // A copy that completed is the source byte for byte with its mode; one that failed left nothing.
   for (const c of copies) {
     const got = fileState(c.dst);
-    const complete = JSON.stringify(got) === JSON.stringify(c.f.state);
+    const complete = sameFileState(got, c.f.state);
     if (c.err === null ? !complete : got !== null && !complete)
       note(stats.mismatches, `copy ${c.dst} ${c.err?.code}`);
   }
