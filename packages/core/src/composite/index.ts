@@ -1,4 +1,5 @@
-import { copyOperation, moveOperation } from './copy.js';
+import { copyOperation } from './copy.js';
+import { moveOperation } from './move.js';
 import { pathsyncOperation } from './pathsync.js';
 import { rmtreeOperation } from './rmtree.js';
 import { scandirOperation } from './scandir.js';
@@ -17,17 +18,24 @@ export const compositeOperations = {
    */
   scandir: scandirOperation,
   /**
-   * Copies a file: creates `dst` with mode 0o200, copies the data, then
-   * restores times, owner and mode (set-user-ID and set-group-ID bits only
-   * when the owner could be kept, as `cp -p` does). A failure or
-   * cancellation before that removes the partial `dst`, and every
-   * descriptor is closed before the request settles.
+   * Copies a regular file: writes a new temporary file beside `dst`
+   * (`.<name>.<random>.ioaio-tmp`), gives it src's times, owner and mode
+   * (set-user-ID and set-group-ID bits only when the owner could be kept, as
+   * `cp -p` does), then renames it over `dst`. `dst` is always its old self
+   * or the complete copy; a failure or cancellation removes only the
+   * temporary file. Refused before anything is written: a src that is not a
+   * regular file, a dst that is neither a regular file nor a symlink, and
+   * src and dst that are one file (`ERR_FS_CP_EINVAL`).
+   * @example await aio.copy('report.txt', 'backup/report.txt');
    * @see IO::AIO aio_copy
    */
   copy: copyOperation,
   /**
-   * Renames; across file systems (`EXDEV`) copies, then unlinks the source.
-   * The source is never removed unless the copy completed.
+   * Moves a regular file: renames; across file systems (`EXDEV`) copies as
+   * `copy` does, then unlinks the source. Directories, links, special files
+   * and one file under two names are refused before anything changes; the
+   * source is never removed unless the copy is in place.
+   * @example await aio.move('/dev/shm/upload', '/srv/files/upload');
    * @see IO::AIO aio_move
    */
   move: moveOperation,
