@@ -485,7 +485,7 @@ export class NativePool {
     this.#stageI32[i * kI32PerRequest + kI32.buffer] = this.#buffers.length;
     this.#buffers.push(buffer);
     const f = i * kF64PerRequest;
-    this.#stageF64[f] = buffer.byteOffset + offset;
+    this.#stageF64[f] = offset; // Invariant: C sees the view's own start (byteOffset included)
     this.#stageF64[f + 1] = length;
     this.#stageF64[f + 2] = position >= 0 ? position : -1;
     this.#keep[this.#stageI32[i * kI32PerRequest] as number] = buffer;

@@ -5,6 +5,8 @@ const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK, S_IFIFO, S_IFSOCK, S_IFBLK, S_IFCHR }
 
 /** Milliseconds as Node computes them from (seconds, nanoseconds), so values are bit-equal. */
 const toMs = (sec: number, nsec: number): number => sec * 1e3 + nsec / 1e6;
+/** A Date as fs.Stats builds it: the milliseconds rounded, not truncated. */
+const toDate = (ms: number): Date => new Date(Math.round(ms));
 
 /**
  * A stat result with the fields and methods of fs.Stats (numbers, not bigints), plus the
@@ -55,16 +57,16 @@ export class NativeStats {
   }
 
   get atime(): Date {
-    return new Date(this.atimeMs);
+    return toDate(this.atimeMs);
   }
   get mtime(): Date {
-    return new Date(this.mtimeMs);
+    return toDate(this.mtimeMs);
   }
   get ctime(): Date {
-    return new Date(this.ctimeMs);
+    return toDate(this.ctimeMs);
   }
   get birthtime(): Date {
-    return new Date(this.birthtimeMs);
+    return toDate(this.birthtimeMs);
   }
   isFile(): boolean {
     return (this.mode & S_IFMT) === S_IFREG;
