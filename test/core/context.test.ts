@@ -1,14 +1,14 @@
-import { AioContext, AioGroup, AioRequest, aio, catalogue, createAio } from '@ioaio/core';
+import { AioContext, AioGroup, AioRequest, aio, createAio, operations } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
 
 describe('AioContext', () => {
-  test('has one method per catalogue entry, named after it, returning a request or a group', () => {
+  test('has one method per operation, named after it, returning a request or a group', () => {
     const ctx = createAio({ maxParallel: 0 });
-    const kinds = Object.entries(catalogue).map(([name, op]) => {
+    const kinds = Object.entries(operations).map(([name, op]) => {
       const method = (ctx as unknown as Record<string, { name: string }>)[name];
       return [name, typeof method, method?.name, op.kind];
     });
-    expect(kinds).toEqual(Object.entries(catalogue).map(([name, op]) => [name, 'function', name, op.kind]));
+    expect(kinds).toEqual(Object.entries(operations).map(([name, op]) => [name, 'function', name, op.kind]));
     const req = ctx.nop();
     const grp = ctx.scandir('/');
     // nop, the scandir group and its queued readdir.

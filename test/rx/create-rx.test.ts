@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import type { BigIntStats, Stats } from 'node:fs';
 import { existsSync, promises as fsp, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AbortError, catalogue, createAio } from '@ioaio/core';
+import { AbortError, createAio, operations } from '@ioaio/core';
 import { createRx, rx } from '@ioaio/rx';
 import { type Observable, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -20,11 +20,11 @@ async function nodeError(call: Promise<unknown>): Promise<unknown> {
 }
 
 describe('createRx', () => {
-  it('derives exactly the operations of the catalogue', () => {
+  it('derives exactly the operations core lists', () => {
     const ops = createRx(createAio());
     const scans = ['fromRequest', 'scandirIterator', 'treescan', 'treescanIterator'];
-    expect(Object.keys(ops).sort()).toEqual([...Object.keys(catalogue), ...scans].sort());
-    expect(Object.keys(rx).sort()).toEqual([...Object.keys(catalogue), ...scans].sort());
+    expect(Object.keys(ops).sort()).toEqual([...Object.keys(operations), ...scans].sort());
+    expect(Object.keys(rx).sort()).toEqual([...Object.keys(operations), ...scans].sort());
     expect(Object.entries(ops).filter(([, f]) => typeof f !== 'function')).toEqual([]);
     expect(Object.isFrozen(ops)).toBe(true);
   });

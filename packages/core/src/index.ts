@@ -7,10 +7,8 @@ export {
   READDIR_STAT_ORDER,
   type ReaddirxResult,
 } from './catalogue/directories.js';
-export { catalogue } from './catalogue/index.js';
 export type { StatOptions } from './catalogue/metadata.js';
 export type { NameOptions } from './catalogue/names.js';
-export type { CompositeOperation, SingleOperation } from './catalogue/operation.js';
 export { AioWorkingDirectory } from './composite/index.js';
 export type { PathBytes } from './composite/path.js';
 export type { ScandirOptions, ScandirResult } from './composite/scandir.js';
@@ -22,13 +20,14 @@ export {
   type OperationMethod,
   type OperationMethods,
   type OperationName,
-} from './context.js';
+} from './context/context.js';
+export { type OperationInfo, operations, registry as catalogue } from './context/registry.js';
 export { AbortError, type SystemError } from './errors.js';
 export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
 export { AioRequest, type RequestCallback, type RequestOptions, type RequestState } from './request.js';
 export { kMaxPriority, kMinPriority, type NameEncoding, type PathLike } from './validate.js';
 
-import { createAio } from './context.js';
+import { createAio } from './context/context.js';
 
 /**
  * The default context, shared by the whole process.

@@ -1,12 +1,13 @@
 import {
   type AioContext,
-  catalogue,
+  type OperationInfo,
   type OperationMethods,
   type OperationName,
+  operations,
   type PathBytes,
   type PathLike,
 } from '@ioaio/core';
-import { Observable } from 'rxjs';
+import { defer, Observable } from 'rxjs';
 import { forwardOutcome, fromRequest } from './from-request.js';
 import { linkSignal } from './link-signal.js';
 import { type ScandirIteratorOptions, scandirIterator } from './scandir-iterator.js';
@@ -41,18 +42,12 @@ export type ObservableMethod<F> = F extends {
   : never;
 
 /**
- * Every operation of the catalogue as a cold Observable factory; see {@link createRx}.
+ * Every operation of a context as a cold Observable factory; see {@link createRx}.
  * @example
  * const ops: RxOperations = createRx(createAio());
  * const sizes = ops.stat('/etc/passwd').pipe(map((st) => st.size));
  */
 export type RxOperations = { readonly [K in OperationName]: ObservableMethod<OperationMethods[K]> };
-
-/** What the derivation needs of a catalogue entry, whatever its kind. */
-interface CatalogueEntry {
-  readonly optsIndex: number;
-  prepare(...params: unknown[]): unknown;
-}
 
 type Issue = (...params: unknown[]) => PromiseLike<unknown>;
 
@@ -67,18 +62,16 @@ function mergeable(options: unknown): options is { signal?: AbortSignal } | null
 function observableFactory(
   aio: AioContext,
   name: string,
-  op: CatalogueEntry,
+  op: OperationInfo,
 ): (...params: unknown[]) => Observable<unknown> {
   const { optsIndex } = op;
   const issue = (aio as unknown as Record<string, Issue>)[name] as Issue;
   const factory = (...params: unknown[]): Observable<unknown> => {
-    // Invariant: prepare only validates (no I/O), so a programmer error throws here, at its line, and nothing is queued.
-    op.prepare(...params);
+    // Invariant: validate does no I/O, so a programmer error throws here, at its line, and nothing is queued.
+    op.validate(...params);
     const options = params[optsIndex];
-    if (!mergeable(options)) {
-      // Not an options object: the core method throws its TypeError, which reaches `error`.
-      return new Observable((subscriber) => forwardOutcome(issue.apply(aio, params), subscriber, noop));
-    }
+    // Not an options object: the core method throws its TypeError at subscription, which reaches `error`.
+    if (!mergeable(options)) return defer(() => fromRequest(issue.apply(aio, params)));
     return new Observable((subscriber) => {
       const controller = new AbortController();
       const unlink = linkSignal(options?.signal, controller);
@@ -107,10 +100,8 @@ function observableFactory(
   return factory;
 }
 
-function noop(): void {}
-
 /**
- * Derives, from the catalogue, every operation of a context as a cold
+ * Derives, from core's `operations` list, every operation of a context as a cold
  * Observable factory (and adds `fromRequest`, `treescan`,
  * `treescanIterator` and `scandirIterator` over the same context) with the method's parameters. Calling it validates the
  * arguments (a programmer error throws at the call, as the core methods do)
@@ -128,9 +119,7 @@ function noop(): void {}
  */
 export function createRx(aio: AioContext): Rx {
   const ops: Record<string, unknown> = {};
-  for (const [name, op] of Object.entries(catalogue) as [string, CatalogueEntry][]) {
-    ops[name] = observableFactory(aio, name, op);
-  }
+  for (const [name, op] of Object.entries(operations)) ops[name] = observableFactory(aio, name, op);
   const scans: RxScans = {
     fromRequest,
     treescan: ((root: PathLike, options?: TreescanOptions<PathBytes>) =>

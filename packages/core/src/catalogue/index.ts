@@ -1,4 +1,3 @@
-import { compositeOperations } from '../composite/index.js';
 import { dataOperations } from './data.js';
 import { descriptorOperations } from './descriptors.js';
 import { directoryOperations } from './directories.js';
@@ -8,10 +7,10 @@ import { specialOperations } from './special.js';
 import { unavailableOperations } from './unavailable.js';
 
 /**
- * Every operation, declared once. The context's methods, the rx package's
- * observables and the conformance tests are all derived from this object.
+ * Every single operation (one request on `node:fs`), declared once. The
+ * registry (`context/registry.ts`) joins them with the composites.
  */
-export const catalogue = {
+export const singleOperations = {
   ...descriptorOperations,
   ...metadataOperations,
   ...nameOperations,
@@ -19,5 +18,4 @@ export const catalogue = {
   ...dataOperations,
   ...specialOperations,
   ...unavailableOperations,
-  ...compositeOperations,
 };
