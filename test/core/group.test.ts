@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbortError, createAio } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
+import { failGroup, setFeeder } from '../../packages/core/src/group.js';
 import { tempDir } from '../helpers/tmp.js';
 import { gate, nextTurn, turns, until } from '../helpers/turns.js';
 
@@ -292,6 +293,183 @@ describe('invalid use', () => {
     ]);
     // A rejected add() adds nothing: the groups finish as if it never happened.
     await expect(Promise.all([grp, other])).resolves.toEqual([undefined, undefined]);
+  });
+});
+
+describe('cycles', () => {
+  /** The code thrown by `fn`, or 'no error'. */
+  const code = (fn: () => unknown): unknown => {
+    try {
+      fn();
+      return 'no error';
+    } catch (err) {
+      return (err as { code?: string }).code;
+    }
+  };
+
+  test('adding the group itself or an ancestor at any depth throws ERR_AIO_GROUP_CYCLE and adds nothing', async () => {
+    const ctx = createAio();
+    const a = ctx.group<string>().result('a');
+    const b = ctx.group<string>().result('b');
+    const c = ctx.group<string>().result('c');
+    const d = ctx.group<string>().result('d');
+    const nop = ctx.nop();
+    const thrown = [
+      code(() => a.add(b)),
+      code(() => b.add(a)),
+      code(() => b.add(c)),
+      code(() => c.add(a)),
+      code(() => c.add(b)),
+      code(() => c.add(c)),
+      // A cycle anywhere in one add() rejects the whole call: the nop before it is not added either.
+      code(() => c.add(nop, a)),
+      code(() => c.add(d)),
+    ];
+    expect(thrown).toEqual([
+      'no error',
+      'ERR_AIO_GROUP_CYCLE',
+      'no error',
+      'ERR_AIO_GROUP_CYCLE',
+      'ERR_AIO_GROUP_CYCLE',
+      'ERR_AIO_GROUP_CYCLE',
+      'ERR_AIO_GROUP_CYCLE',
+      'no error',
+    ]);
+    expect([a.size, b.size, c.size, d.size]).toEqual([1, 1, 1, 0]);
+    // Every group settles, innermost first; the refused nop was a member of none, so none waited for it.
+    const order: string[] = [];
+    await Promise.all([a, b, c, d].map((g) => g.then((v) => order.push(v))));
+    expect(order).toEqual(['d', 'c', 'b', 'a']);
+    await ctx.flush();
+    expect([nop.state, ctx.nreqs]).toEqual(['done', 0]);
+  });
+
+  test('A.add(B); B.add(A): the second add throws and both groups still settle, also when cancelled', async () => {
+    const ctx = createAio();
+    const a = ctx.group();
+    const b = ctx.group();
+    a.add(b);
+    expect(code(() => b.add(a))).toBe('ERR_AIO_GROUP_CYCLE');
+    b.add(ctx.nop());
+    a.cancel('stop');
+    const outcomes = await Promise.all([outcome(a), outcome(b)]);
+    expect(outcomes).toEqual([{ error: abortShape('stop') }, { error: abortShape('stop') }]);
+    expect(ctx.nreqs).toBe(0);
+  });
+});
+
+describe('hold', () => {
+  test('an empty group held open does not finish until released; release is idempotent', async () => {
+    const ctx = createAio();
+    const events: unknown[] = [];
+    const grp = ctx.group<string>({ callback: (err, value) => events.push(['callback', err, value]) });
+    grp.result('done');
+    const first = grp.hold();
+    const second = grp.hold();
+    await turns(3);
+    events.push(['after 3 turns', grp.state]);
+    first();
+    first();
+    await turns(3);
+    events.push(['first released twice', grp.state]);
+    second();
+    events.push(['second released', grp.state]);
+    second();
+    expect(events).toEqual([
+      ['after 3 turns', 'execute'],
+      ['first released twice', 'execute'],
+      ['callback', null, 'done'],
+      ['second released', 'done'],
+    ]);
+    await expect(grp).resolves.toBe('done');
+    expect(ctx.nreqs).toBe(0);
+  });
+
+  test('a held group with members finishes when both the members and the holds are done, whichever is last', async () => {
+    const ctx = createAio();
+    const events: string[] = [];
+    const held = ctx.group({ callback: () => events.push('held: finished') });
+    const release = held.hold();
+    held.add(ctx.nop({ callback: () => events.push('held: member done') }));
+    await until(() => events.length === 1, 'the member');
+    await turns(2);
+    events.push(`held: ${held.state}`);
+    release();
+    expect(events).toEqual(['held: member done', 'held: execute', 'held: finished']);
+  });
+
+  test('a cancelled group finishes whatever holds remain; hold() on a finished group throws', async () => {
+    const ctx = createAio();
+    const grp = ctx.group();
+    const release = grp.hold();
+    grp.cancel('no more');
+    expect(await outcome(grp)).toEqual({ error: abortShape('no more') });
+    release();
+    expect(() => grp.hold()).toThrow(
+      expect.objectContaining({ code: 'ERR_AIO_GROUP_FINISHED' }) as unknown as Error,
+    );
+    expect(ctx.nreqs).toBe(0);
+  });
+});
+
+describe('the feeder of a composite (setFeeder)', () => {
+  test('stays while members are unfinished although a call added nothing, goes once none is left', async () => {
+    const ctx = createAio();
+    const grp = ctx.group().limit(4);
+    const work = ['a', 'b'];
+    const events: string[] = [];
+    const feeder = () => {
+      const next = work.shift();
+      events.push(`feed:${next ?? 'nothing'}:${grp.size}`);
+      if (next === undefined) return;
+      grp.add(
+        ctx.nop({
+          callback: () => {
+            events.push(`done:${next}`);
+            // The first member brings more work, as a directory read brings names.
+            if (next === 'a') work.push('c');
+          },
+        }),
+      );
+    };
+    setFeeder(grp, feeder);
+    await grp;
+    expect(events).toEqual([
+      'feed:a:0',
+      'feed:b:1',
+      'feed:nothing:2',
+      'done:a',
+      'feed:c:1',
+      'feed:nothing:2',
+      'done:b',
+      'feed:nothing:1',
+      'done:c',
+      'feed:nothing:0',
+    ]);
+  });
+
+  test('goes when the group is cancelled or failed, and setting it again then is ignored', async () => {
+    const ctx = createAio();
+    const calls: string[] = [];
+    const cancelled = ctx.group().limit(1);
+    setFeeder(cancelled, () => {
+      calls.push('cancelled');
+      cancelled.add(ctx.nop());
+    });
+    cancelled.cancel('x');
+    setFeeder(cancelled, () => calls.push('cancelled again'));
+    const failed = ctx.group().limit(1);
+    setFeeder(failed, () => {
+      calls.push('failed');
+      failed.add(ctx.nop());
+    });
+    failGroup(failed, new Error('broken'));
+    setFeeder(failed, () => calls.push('failed again'));
+    const outcomes = await Promise.all([outcome(cancelled), outcome(failed)]);
+    expect([calls, outcomes]).toEqual([
+      ['cancelled', 'failed'],
+      [{ error: abortShape('x') }, { error: new Error('broken') }],
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AbortError, createAio } from '@ioaio/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runChild } from '../helpers/child.js';
+import { gate } from '../helpers/gate.js';
 import { counters, kIdle, rejection } from '../helpers/requests.js';
 import { tempFile } from '../helpers/temp-file.js';
 import { openFdCount, tempDir } from '../helpers/tmp.js';
@@ -152,6 +153,78 @@ test('cancelling 300 executing opens closes every fd they got, before flush() re
   }
   expect(seen).toEqual(Array(10).fill([new Set(['execute']), before, new Set([reason])]));
   expect(counters(ctx)).toEqual(kIdle);
+});
+
+describe('close cannot be cancelled once executing', () => {
+  /** What the process's descriptor `fd` points at now, or null when it is closed. */
+  const fdTarget = (fd: number): string | null => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return null;
+    }
+  };
+
+  test('cancel() and an abort during execution: close settles with its real outcome and the fd is closed', async () => {
+    const path = tempFile('x');
+    const ctx = createAio();
+    const controller = new AbortController();
+    const fds = [fs.openSync(path, 'r'), fs.openSync(path, 'r')];
+    const calls: unknown[] = [];
+    const byCancel = ctx.close(fds[0] as number, { callback: (err, v) => calls.push(['cancel()', err, v]) });
+    const byAbort = ctx.close(fds[1] as number, {
+      signal: controller.signal,
+      callback: (err, v) => calls.push(['abort', err, v]),
+    });
+    const before = [byCancel.state, byAbort.state];
+    byCancel.cancel(new Error('too late'));
+    controller.abort(new Error('too late'));
+    const after = [byCancel.state, byCancel.cancelled, byAbort.state, byAbort.cancelled];
+    const values = await Promise.all([byCancel, byAbort]);
+    expect([before, after, values, calls, fds.map(fdTarget), counters(ctx)]).toEqual([
+      ['execute', 'execute'],
+      ['execute', false, 'execute', false],
+      [undefined, undefined],
+      [
+        ['cancel()', null, undefined],
+        ['abort', null, undefined],
+      ],
+      [null, null],
+      kIdle,
+    ]);
+  });
+
+  test('a queued close is still cancelled: it rejects with AbortError and the fd stays open', async () => {
+    const path = tempFile('x');
+    const ctx = createAio({ maxParallel: 1 });
+    const held = gate(ctx);
+    const fd = fs.openSync(path, 'r');
+    const req = ctx.close(fd);
+    const state = req.state;
+    req.cancel(new Error('not now'));
+    const err = await rejection(req);
+    expect([state, req.state, (err as Error).name, (err as Error).cause, fdTarget(fd)]).toEqual([
+      'ready',
+      'done',
+      'AbortError',
+      new Error('not now'),
+      fs.realpathSync(path),
+    ]);
+    fs.closeSync(fd);
+    await held.release();
+    expect(counters(ctx)).toEqual(kIdle);
+  });
+});
+
+describe('the public types', () => {
+  test('dist/index.d.ts shows no underscore member and no @internal item', () => {
+    const dts = fs.readFileSync(new URL('../../packages/core/dist/index.d.ts', import.meta.url), 'utf8');
+    // A member declaration starts its line: `  _name(`, `  readonly _name:`, `  get _name()`.
+    const members = dts
+      .split('\n')
+      .filter((line) => /^\s+(?:readonly |static |get |set )*_\w*\??[(:<]/.test(line));
+    expect([members, dts.includes('@internal')]).toEqual([[], false]);
+  });
 });
 
 describe('unobserved outcomes (fresh process, built dist)', () => {
