@@ -157,12 +157,22 @@ function readToEnd(fd: number, range: SlurpRange, finish: Finish, req: RunningRe
 }
 
 /**
+ * open(2) refuses a socket with ENXIO, and a device node with no device
+ * behind it with ENXIO or ENODEV: when the path is such a file, the request
+ * fails as for any other file that is not regular, so a caller sees one code.
+ */
+function explainOpenFailure(path: string | Buffer, err: NodeJS.ErrnoException, done: Done<Buffer>): void {
+  if (err.code !== 'ENXIO' && err.code !== 'ENODEV') return done(err);
+  fs.stat(path, (statErr, st) => done((statErr === null ? refuseNonRegular(path, st) : null) ?? err));
+}
+
+/**
  * open without blocking, fstat, refuse what is not a file, read to the wanted
  * length or end of file, close: the fd is closed on every path.
  */
 function slurp(a: SlurpArgs, done: Done<Buffer>, req: RunningRequest): void {
   fs.open(a.path, kSlurpFlags, (err, fd) => {
-    if (err !== null) return done(err);
+    if (err !== null) return explainOpenFailure(a.path, err, done);
     const finish: Finish = (error, data) =>
       fs.close(fd, (closeErr) => done(error ?? closeErr, (error ?? closeErr) ? undefined : data));
     fs.fstat(fd, (statErr, st) => {
@@ -229,7 +239,8 @@ export const dataOperations = {
    * Resolves with a whole file's content. The file is opened without
    * blocking and must be a regular file (procfs files that report size 0 are
    * read to their end): a FIFO, a device or a socket rejects at once with
-   * `ERR_AIO_NOT_REGULAR_FILE`, a directory with `EISDIR`.
+   * `ERR_AIO_NOT_REGULAR_FILE` (`syscall` 'read', `path`), a directory with
+   * `EISDIR`.
    * @example const data = await aio.load('/etc/hostname');
    * @see IO::AIO aio_load
    */
