@@ -99,6 +99,15 @@ describe('file positions are null or a safe non-negative integer, checked at the
   });
 });
 
+/** ES2024's resizable ArrayBuffer (in Node 20), typed here because the project's lib predates it. */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  resize(byteLength: number): void;
+}
+const Resizable = ArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => ResizableArrayBuffer;
+
 /** The three kinds of view a caller may pass, each over an ArrayBuffer of its own. */
 const kViews: [string, (ab: ArrayBuffer) => NodeJS.ArrayBufferView][] = [
   ['Buffer', (ab) => Buffer.from(ab)],
@@ -114,7 +123,7 @@ describe('a buffer detached while its request is queued settles with ERR_BUFFER_
       const view = viewOf(new ArrayBuffer(8));
       const req = transferOf(ctx, op)(fd, null, 4, view, 2);
       // The caller hands the memory to someone else (a worker, a stream) while the request waits.
-      structuredClone(view.buffer, { transfer: [view.buffer] });
+      structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] });
       ctx.maxParallel = 1;
       const err = (await rejection(req)) as Error & { code: string };
       fs.closeSync(fd);
@@ -141,7 +150,7 @@ describe('a buffer detached while its request is queued settles with ERR_BUFFER_
   it('a resizable buffer shrunk under the range while queued rejects the same way', async () => {
     const { fd } = eightBytes();
     const ctx = createAio({ maxParallel: 0 });
-    const ab = new ArrayBuffer(8, { maxByteLength: 8 });
+    const ab = new Resizable(8, { maxByteLength: 8 });
     const req = ctx.read(fd, 0, 4, new Uint8Array(ab), 2);
     ab.resize(3);
     ctx.maxParallel = 1;
@@ -153,7 +162,7 @@ describe('a buffer detached while its request is queued settles with ERR_BUFFER_
   it('a buffer still whole when the request starts is read into as usual', async () => {
     const { fd } = eightBytes();
     const ctx = createAio({ maxParallel: 0 });
-    const ab = new ArrayBuffer(8, { maxByteLength: 8 });
+    const ab = new Resizable(8, { maxByteLength: 8 });
     const view = new Uint8Array(ab);
     const req = ctx.read(fd, 0, 4, view, 2);
     ab.resize(6);
