@@ -22,6 +22,7 @@ interface Summary {
   };
   violations: unknown[];
   leaked: string[];
+  temporaries: string[];
   escaped: string[];
 }
 
@@ -49,18 +50,18 @@ it('EXDEV: a move cancelled at any point leaves the source intact, or the destin
   });
   expect(run.status, `${hint}\n${run.stderr}`).toBe(0);
   const s = run.result as Summary;
-  // The move went through the copy: rename first, the source unlinked last.
-  expect([s.sequence.slice(0, 2), s.sequence.includes('copy'), s.sequence.at(-1)], hint).toEqual([
-    ['rename', 'move'],
-    true,
-    'unlink',
-  ]);
-  // Never neither, never a partial destination, never a descriptor left open, nothing thrown.
-  expect({ violations: s.violations, leaked: s.leaked, escaped: s.escaped }, hint).toEqual({
-    violations: [],
-    leaked: [],
-    escaped: [],
-  });
+  // The move checked src first (an lstat, made inside move() itself), renamed, went through the copy,
+  // and unlinked the source last.
+  expect(
+    [s.sequence.slice(0, 2), s.sequence.includes('rename'), s.sequence.includes('copy'), s.sequence.at(-1)],
+    hint,
+  ).toEqual([['lstat', 'move'], true, true, 'unlink']);
+  // Never neither, never a partial destination or a temporary file, never a descriptor left open,
+  // nothing thrown.
+  expect(
+    { violations: s.violations, leaked: s.leaked, temporaries: s.temporaries, escaped: s.escaped },
+    hint,
+  ).toEqual({ violations: [], leaked: [], temporaries: [], escaped: [] });
   // Cancelled at every step of the sequence (the one synchronous cancel inside move() itself is the test
   // below), with the step's request both queued and executing; every end state is an acceptable one.
   expect(s.precise.reached, hint).toBe(s.precise.iterations - 4);
@@ -87,10 +88,10 @@ it('EXDEV: a move cancelled at any point leaves the source intact, or the destin
 });
 
 /**
- * A context whose `rename` is wrapped (as a logging subclass would wrap it)
- * aborts the move's signal while move() is still adding its first request.
- * The group is cancelled while empty, so it finishes at once, and move()
- * then fails to add the rename it just made.
+ * A context whose `lstat` is wrapped (as a logging subclass would wrap it)
+ * aborts the move's signal while move() is still adding its first request
+ * (the lstat of src). The group is cancelled while empty, so it finishes at
+ * once, and nothing is ever renamed.
  */
 it('a move cancelled while move() makes its first request rejects with AbortError and never renames', async () => {
   const dir = tempDir();
@@ -98,12 +99,12 @@ it('a move cancelled while move() makes its first request rejects with AbortErro
   writeFileSync(src, 'data');
   const ctx = createAio({ maxParallel: 0 });
   const controller = new AbortController();
-  const rename = ctx.rename.bind(ctx);
-  ctx.rename = (...args: Parameters<typeof rename>) => {
-    const req = rename(...args);
+  const lstat = ctx.lstat.bind(ctx) as (...args: unknown[]) => ReturnType<typeof ctx.lstat>;
+  ctx.lstat = ((...args: unknown[]) => {
+    const req = lstat(...args);
     controller.abort(new Error('stop'));
     return req;
-  };
+  }) as typeof ctx.lstat;
   let thrown: unknown = null;
   let settled: Promise<unknown> = Promise.resolve();
   try {
@@ -119,6 +120,6 @@ it('a move cancelled while move() makes its first request rejects with AbortErro
   await ctx.flush();
   expect(thrown).toBe(null);
   expect(outcome).toBeInstanceOf(AbortError);
-  // The rename was queued, never started: cancelled while ready, it must never run.
+  // The lstat was queued, never started: cancelled while ready, and no rename was ever made.
   expect(listTree(dir)).toEqual(['a']);
 });

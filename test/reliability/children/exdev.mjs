@@ -5,8 +5,8 @@
 // queue), then at seeded random points (after k event-loop turns, inside
 // the k-th callback of a chain of other requests). Afterwards the source is
 // intact, or the destination is complete and the source gone; a partial
-// destination is never left. Prints a summary.
-import { chmodSync, writeFileSync } from 'node:fs';
+// destination or a temporary file of the copy is never left. Prints a summary.
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import {
   core,
   fileState,
@@ -210,4 +210,6 @@ report({
   },
   violations,
   leaked: newFds(fdsAtStart),
+  // The copy's temporary files (`.<name>.<random>.ioaio-tmp`) left beside the destinations: none.
+  temporaries: readdirSync(disk).filter((name) => name.endsWith('.ioaio-tmp')),
 });
