@@ -7,7 +7,7 @@ import {
   type PathBytes,
   type PathLike,
 } from '@ioaio/core';
-import { defer, Observable } from 'rxjs';
+import { defer, Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import { forwardOutcome, fromRequest } from './from-request.js';
 import { linkSignal } from './link-signal.js';
 import { type ScandirIteratorOptions, scandirIterator } from './scandir-iterator.js';
@@ -59,6 +59,52 @@ function mergeable(options: unknown): options is { signal?: AbortSignal } | null
   return signal === undefined || signal instanceof AbortSignal;
 }
 
+/**
+ * The parameters with `signal` set in the options object at `optsIndex`;
+ * omitted optional parameters before it stay undefined.
+ */
+function withSignal(
+  params: unknown[],
+  optsIndex: number,
+  options: object | null | undefined,
+  signal: AbortSignal,
+) {
+  const args = params.slice(0, optsIndex);
+  args.length = optsIndex;
+  args.push({ ...options, signal });
+  return args;
+}
+
+/**
+ * Issues one request for one subscriber, with its own signal linked to the
+ * caller's. The teardown aborts only while the request is in flight: a
+ * settled request holds nothing.
+ */
+function issueLinked(
+  subscriber: Subscriber<unknown>,
+  callerSignal: AbortSignal | undefined,
+  issue: (signal: AbortSignal) => PromiseLike<unknown>,
+): TeardownLogic {
+  const controller = new AbortController();
+  const unlink = linkSignal(callerSignal, controller);
+  let settled = false;
+  const markSettled = (): void => {
+    settled = true;
+    unlink();
+  };
+  try {
+    forwardOutcome(issue(controller.signal), subscriber, markSettled);
+  } catch (error) {
+    unlink();
+    throw error;
+  }
+  return () => {
+    if (settled) return;
+    unlink();
+    controller.abort();
+  };
+}
+
 function observableFactory(
   aio: AioContext,
   name: string,
@@ -72,29 +118,11 @@ function observableFactory(
     const options = params[optsIndex];
     // Not an options object: the core method throws its TypeError at subscription, which reaches `error`.
     if (!mergeable(options)) return defer(() => fromRequest(issue.apply(aio, params)));
-    return new Observable((subscriber) => {
-      const controller = new AbortController();
-      const unlink = linkSignal(options?.signal, controller);
-      const args = params.slice(0, optsIndex);
-      args.length = optsIndex; // omitted optional parameters stay undefined
-      args.push({ ...options, signal: controller.signal });
-      let settled = false;
-      try {
-        forwardOutcome(issue.apply(aio, args), subscriber, () => {
-          settled = true;
-          unlink();
-        });
-      } catch (error) {
-        unlink();
-        throw error;
-      }
-      return () => {
-        // Abort only while the request is in flight: a settled request holds nothing.
-        if (settled) return;
-        unlink();
-        controller.abort();
-      };
-    });
+    return new Observable((subscriber) =>
+      issueLinked(subscriber, options?.signal, (signal) =>
+        issue.apply(aio, withSignal(params, optsIndex, options, signal)),
+      ),
+    );
   };
   Object.defineProperty(factory, 'name', { value: name });
   return factory;
