@@ -69,7 +69,7 @@ const modes = {
       const { parentPort } = require('node:worker_threads');
       import(${JSON.stringify(new URL('../../../packages/native/dist/index.js', import.meta.url).href)}).then(({ loadNativePool }) => {
         const pool = loadNativePool({ threads: 2 });
-        for (let i = 0; i < 5000; i++) pool.submitStat(${JSON.stringify(file)}, 0, () => {});
+        for (let i = 0; i < 2000; i++) pool.submitStat(${JSON.stringify(file)}, 0, () => {});
         pool.submitNop(4, () => parentPort.postMessage('running'));
       });`;
     const workers = Array.from({ length: 20 }, () => new Worker(source, { eval: true }));
