@@ -10,7 +10,7 @@ export {
 export type { StatOptions } from './catalogue/metadata.js';
 export type { NameOptions } from './catalogue/names.js';
 export { AioWorkingDirectory } from './composite/index.js';
-export type { PathBytes } from './composite/path.js';
+export { joinPath, type PathBytes, stripTrailingSlashes } from './composite/path.js';
 export type { ScandirOptions, ScandirResult } from './composite/scandir.js';
 export type { WalkEncoding, WalkEntry, WalkOptions, WalkResult } from './composite/walk.js';
 export {
@@ -25,7 +25,7 @@ export { type OperationInfo, operations, registry as catalogue } from './context
 export { AbortError, type SystemError } from './errors.js';
 export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
 export { AioRequest, type RequestCallback, type RequestOptions, type RequestState } from './request.js';
-export { kMaxPriority, kMinPriority, type NameEncoding, type PathLike } from './validate.js';
+export { kMaxPriority, kMinPriority, type NameEncoding, type PathLike, validateInteger } from './validate.js';
 
 import { createAio } from './context/context.js';
 

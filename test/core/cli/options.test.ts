@@ -98,6 +98,13 @@ describe('parseOptions', () => {
     [['--grep'], 'option --grep requires an argument'],
     [['--quiet=1'], 'option --quiet does not take an argument'],
     [['-g', '('], 'invalid regular expression for -g: Invalid regular expression: /(/s: Unterminated group'],
+    // Matching must run in linear time: what only a backtracking engine can run is refused.
+    ...[['-g', '(a)\\1'], ['--grep=(?=a)'], ['-g', '(?<!a)b'], ['-g', 'x{2000}']].map(
+      (argv): [string[], string] => [
+        argv,
+        '-g pattern cannot be matched in linear time (backreferences, lookaround and large counted repetitions are refused)',
+      ],
+    ),
   ])('%j is a usage error', (argv, message) => {
     expect(failure(argv)).toEqual({ name: 'UsageError', message, isUsageError: true });
   });

@@ -86,11 +86,30 @@ describe('LineWriter', () => {
     expect(out.closed).toBe(true);
   }, 10_000);
 
-  test('any other write error is not swallowed', () => {
+  test('any other write error is kept as the failure, not thrown from the event; drained() resolves', async () => {
     const { stream } = slowStream(1);
-    new LineWriter(stream, '\n');
+    const out = new LineWriter(stream, '\n');
+    out.add('a line');
+    expect(out.flush()).toBe(false);
+    const waiting = out.drained();
     const eio = Object.assign(new Error('write EIO'), { code: 'EIO' });
-    expect(() => stream.emit('error', eio)).toThrow(eio);
+    const second = Object.assign(new Error('write ENOSPC'), { code: 'ENOSPC' });
+    stream.emit('error', eio);
+    stream.emit('error', second);
+    await waiting;
+    out.add('more');
+    expect({ closed: out.closed, failure: out.failure, flushed: out.flush() }).toEqual({
+      closed: true,
+      failure: eio,
+      flushed: true,
+    });
+  });
+
+  test('a reader that went away (EPIPE) is not a failure', () => {
+    const { stream } = slowStream(1);
+    const out = new LineWriter(stream, '\n');
+    stream.emit('error', epipe());
+    expect({ closed: out.closed, failure: out.failure }).toEqual({ closed: true, failure: null });
   });
 });
 

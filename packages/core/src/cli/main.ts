@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { createAio } from '../context.js';
+import { createAio } from '../index.js';
 import { kUsage, parseOptions, type TreescanOptions, UsageError } from './options.js';
 import { Treescan } from './treescan.js';
 
@@ -57,14 +57,34 @@ export async function main(argv: readonly (string | Buffer)[]): Promise<number> 
     stdout: process.stdout,
     stderr: process.stderr,
   });
+  let interrupted = false;
   const interrupt = (): void => {
+    interrupted = true;
     scan.stop();
-    process.exitCode = 130;
+    dieIfStuck();
   };
   process.once('SIGINT', interrupt);
   const status = await scan.run();
   process.off('SIGINT', interrupt);
-  return process.exitCode === 130 ? 130 : status;
+  return interrupted ? kInterruptedStatus : status;
+}
+
+/** What a shell reports for a command ended by Ctrl-C (128 + SIGINT). */
+const kInterruptedStatus = 130;
+/** How long an interrupted scan may take to end on its own. */
+const kInterruptGraceMs = 500;
+
+/**
+ * After Ctrl-C the scan stops issuing requests and ends with status 130 once
+ * the requests already running are back and the lines already formed are
+ * written. If that takes longer than the grace (a reader that stopped reading,
+ * a system call stuck on a dead mount), the process dies by SIGINT itself,
+ * which the shell also reports as 130. Platform: process.exit() would wait
+ * for the stuck libuv thread; a signal does not. A second Ctrl-C does the
+ * same at once: the handler was a `once`.
+ */
+function dieIfStuck(): void {
+  setTimeout(() => process.kill(process.pid, 'SIGINT'), kInterruptGraceMs).unref();
 }
 
 main(rawArgs(process.argv.slice(2))).then(
@@ -72,7 +92,15 @@ main(rawArgs(process.argv.slice(2))).then(
     process.exitCode = status;
   },
   (err: unknown) => {
-    process.stderr.write(`treescan: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // A coded error (a system call that failed) is one line; anything else is a bug, shown with its stack.
+    const coded = err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+    const text =
+      err instanceof Error
+        ? coded
+          ? `${(err as NodeJS.ErrnoException).code}: ${err.message}`
+          : (err.stack ?? err.message)
+        : String(err);
+    process.stderr.write(`treescan: ${text}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+
 /** What the command line asked for. */
 export interface TreescanOptions {
   quiet: boolean;
@@ -53,13 +55,59 @@ export function byteString(value: string | Buffer): string {
   return (typeof value === 'string' ? Buffer.from(value) : value).toString('latin1');
 }
 
+/**
+ * Whether V8's linear-time regexp engine is on. Platform: Node 20 to 24 carry
+ * it behind a flag; setting it at run time is enough for regexps made after.
+ */
+let linearEngine: boolean | null = null;
+const kLinearFlag = 'l';
+
+function enableLinearEngine(): boolean {
+  if (linearEngine === null) {
+    // The on-excessive-backtracks flag keeps the fast backtracking engine for
+    // ordinary patterns and moves a match to the linear engine once it has
+    // backtracked too long; the other flag allows the `l` test below.
+    setFlagsFromString('--enable-experimental-regexp-engine');
+    setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+    try {
+      // Invariant: built at run time, never a literal: a literal with `l` fails to parse without the flag.
+      linearEngine = new RegExp('', kLinearFlag).flags === kLinearFlag;
+    } catch {
+      linearEngine = false;
+    }
+  }
+  return linearEngine;
+}
+
+/**
+ * Compiles a -g pattern so that matching can never hang the scanner: a
+ * pattern the linear-time engine cannot run (backreferences, lookaround,
+ * large counted repetitions) is refused, because a backtracking match of it
+ * could run for ever; the others fall back to the linear engine when they
+ * backtrack too long.
+ */
 function compileGrep(source: string | Buffer): RegExp {
+  const pattern = byteString(source);
+  // Invariant: the flags are set before the pattern is compiled, so its matches can fall back.
+  const linear = enableLinearEngine();
+  let grep: RegExp;
   try {
     // `s`: `.` matches newlines too, as Perl's qr{...}s does.
-    return new RegExp(byteString(source), 's');
+    grep = new RegExp(pattern, 's');
   } catch (err) {
     throw new UsageError(`invalid regular expression for -g: ${(err as Error).message}`);
   }
+  if (!linear) {
+    throw new UsageError("-g needs V8's linear-time regexp engine, which this Node.js does not have");
+  }
+  try {
+    new RegExp(pattern, `s${kLinearFlag}`);
+  } catch {
+    throw new UsageError(
+      '-g pattern cannot be matched in linear time (backreferences, lookaround and large counted repetitions are refused)',
+    );
+  }
+  return grep;
 }
 
 /** Long options may be shortened to any unique prefix, as Getopt::Long allows. */
@@ -151,9 +199,11 @@ prints every entry: directories with a trailing /, the roots included.
   -f, --files      print non-directories only
   -p, --progress   report progress on stderr
       --sync       open, fsync and close every regular file and directory
-  -g, --grep RE    print only paths matching RE (JavaScript syntax, . matches newlines)
+  -g, --grep RE    print only paths matching RE (JavaScript syntax, . matches newlines;
+                   matched in linear time, so no backreferences or lookaround)
       --help       show this help
       --version    show the version
 
-Exit status: 0 when every path was scanned, 1 after any error, 2 for a bad command line.
+Exit status: 0 when every path was scanned, 1 after any error, 2 for a bad command line,
+130 after Ctrl-C.
 `;

@@ -8,13 +8,15 @@ const kReaderGone = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
  * name, and a directory's lines become one Buffer when flushed.
  *
  * `write` returns false while the stream's buffer is full, and `drained`
- * resolves when it empties, or when the reader went away (check `closed`).
+ * resolves when it empties, or when the reader went away or writing failed
+ * (check `closed`, then `failure`).
  */
 export class LineWriter {
   readonly #stream: NodeJS.WritableStream;
   readonly #terminator: string;
   #lines: string[] = [];
   #closed = false;
+  #failure: NodeJS.ErrnoException | null = null;
   #draining: Promise<void> | null = null;
   #wake: (() => void) | null = null;
 
@@ -22,17 +24,22 @@ export class LineWriter {
     this.#stream = stream;
     this.#terminator = terminator;
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      // A reader that went away: stop writing, quietly.
-      if (typeof err.code === 'string' && kReaderGone.has(err.code)) this.#close();
-      else throw err;
+      // A reader that went away stops the output quietly; any other error (ENOSPC, EIO) is kept for the caller.
+      if (!(typeof err.code === 'string' && kReaderGone.has(err.code))) this.#failure ??= err;
+      this.#close();
     });
     // A stream that closes without an error (destroyed) will never drain either.
     stream.on('close', () => this.#close());
   }
 
-  /** True once the reader went away. */
+  /** True once the reader went away or writing failed. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The first write error that was not the reader going away (EPIPE): ENOSPC on a full disk, say. */
+  get failure(): NodeJS.ErrnoException | null {
+    return this.#failure;
   }
 
   /** Queues a line given as a latin1 string (see the class comment). */

@@ -1,7 +1,4 @@
-import { stripTrailingSlashes } from '../composite/path.js';
-import type { WalkEntry } from '../composite/walk.js';
-import type { AioContext } from '../context.js';
-import type { AioGroup } from '../group.js';
+import { type AioContext, type AioGroup, stripTrailingSlashes, type WalkEntry } from '../index.js';
 import type { TreescanOptions } from './options.js';
 import { LineWriter } from './output.js';
 import { ProgressReporter, type ScanCounts } from './progress.js';
@@ -15,6 +12,10 @@ const kSyncPriority = -2;
 export interface TreescanIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream;
+}
+
+function isAbort(err: unknown): boolean {
+  return (err as { code?: unknown }).code === 'ABORT_ERR';
 }
 
 function describe(err: NodeJS.ErrnoException): string {
@@ -58,7 +59,10 @@ export class Treescan {
     await this.#aio.flush();
     await this.#out.end();
     progress?.stop();
-    return this.#failed ? 1 : 0;
+    const failure = this.#out.failure;
+    // One line, no stack: the output itself failed (ENOSPC, EIO), not a path.
+    if (failure !== null) this.#io.stderr.write(`treescan: ${describe(failure)}\n`);
+    return this.#failed || failure !== null ? 1 : 0;
   }
 
   /** Stops every outstanding request (Ctrl-C). */
@@ -95,7 +99,7 @@ export class Treescan {
     try {
       await walk;
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 'ABORT_ERR') {
+      if (!isAbort(err)) {
         // Only the root can fail the walk (onError takes the rest); name it as the walk read it.
         const bytes = stripTrailingSlashes(typeof root === 'string' ? Buffer.from(root) : root) as Buffer;
         this.#error(err as NodeJS.ErrnoException, bytes.length === 0 ? Buffer.from('/') : bytes);
@@ -142,20 +146,29 @@ export class Treescan {
     walk.add(this.#aio.lstat(Buffer.from(path, 'latin1'), { callback: () => {} }));
   }
 
-  /** open, fsync, close — only for regular files and directories, so a FIFO is never opened. */
+  /**
+   * open, fsync, close — only for regular files and directories, so a FIFO is
+   * never opened. A failure is reported as `path: CODE: description` and makes
+   * the exit status 1 (Perl's treescan ignores them; a sync that silently did
+   * not happen is what --sync exists to rule out).
+   */
   #sync(walk: AioGroup<unknown>, line: string, isDir: boolean): void {
-    const priority = kSyncPriority;
     const path = Buffer.from(line, 'latin1');
-    const ignore = (): void => {};
-    if (isDir) {
-      walk.add(this.#aio.pathsync(path, { priority, callback: ignore }));
-      return;
-    }
+    // A directory's line ends in '/': the error names the directory itself.
+    const named = isDir ? path.subarray(0, path.length - 1) : path;
+    const reported = (err: NodeJS.ErrnoException | null): void => {
+      if (err !== null && !isAbort(err)) this.#error(err, named);
+    };
+    const pathsync = (): void => {
+      walk.add(this.#aio.pathsync(path, { priority: kSyncPriority, callback: reported }));
+    };
+    if (isDir) return pathsync();
     walk.add(
       this.#aio.lstat(path, {
-        priority,
+        priority: kSyncPriority,
         callback: (err, st) => {
-          if (err === null && st.isFile()) walk.add(this.#aio.pathsync(path, { priority, callback: ignore }));
+          if (err !== null) reported(err);
+          else if (st.isFile()) pathsync();
         },
       }),
     );
