@@ -1,7 +1,7 @@
 // `pnpm bench`: every scenario, ioaio against its peers, in one run; writes
 // bench/RESULTS.md (progress on stderr). A run of some scenarios only writes
 // bench/results/raw/RESULTS-partial.md unless --out is given.
-// usage: node bench/run.mjs [--rounds N] [--out FILE] [stat|sweep|priority|walk|memory|scaling|feeder|abort ...]
+// usage: node bench/run.mjs [--rounds N] [--out FILE] [stat|sweep|priority|walk|memory|scaling|feeder|abort|native ...]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,13 +15,14 @@ import { ensureTrees } from './make-tree.mjs';
 import * as abort from './scenarios/abort.mjs';
 import * as feeder from './scenarios/feeder.mjs';
 import * as memory from './scenarios/memory.mjs';
+import * as native from './scenarios/native.mjs';
 import * as priority from './scenarios/priority.mjs';
 import * as scaling from './scenarios/scaling.mjs';
 import * as stat from './scenarios/stat.mjs';
 import * as sweep from './scenarios/sweep.mjs';
 import * as walk from './scenarios/walk.mjs';
 
-const kScenarios = { stat, sweep, priority, walk, memory, scaling, feeder, abort };
+const kScenarios = { stat, sweep, priority, walk, memory, scaling, feeder, abort, native };
 const kPackages = ['@ioaio/core', 'fdir', '@nodelib/fs.walk', 'p-limit', 'p-queue'];
 const kBudgetSeconds = 60;
 /** The rule for the default maxParallel: keep this share of raw throughput… */

@@ -1,0 +1,84 @@
+// Scenario: the native pool (@ioaio/native) against raw fs.stat callbacks, in one run:
+// 100,000 stats of existing files, and no-op throughput.
+// Child protocol: one JSON line { n, errors, ms, opsPerSec }.
+import { nodeScript } from '../lib/child.mjs';
+import { pairedOf, targetRow } from '../lib/compare.mjs';
+import { field, runRounds } from '../lib/rounds.mjs';
+import { median, range } from '../lib/stats.mjs';
+import { fmt, markdownTable, ratio } from '../lib/table.mjs';
+
+export const title = 'Native pool: 100,000 stats against raw fs.stat, and no-op throughput';
+export const defaultRounds = 3;
+
+const kRaw = 'node fs.stat cb K=64';
+const kNative = 'native pool stat, 4 threads, all queued';
+const kNativeStats = 'native pool stat, 4 threads, a NativeStats per result';
+const kNative2 = 'native pool stat, 2 threads, all queued';
+const kNop = 'native pool nop × 1,000,000, 4 threads';
+const kNopCount = 1_000_000;
+
+/** @type {Array<import('../lib/rounds.mjs').Contender>} */
+export const contenders = [
+  { name: kRaw, argv: (fx) => nodeScript('peers/stat-cb.mjs', fx.paths, 64) },
+  { name: kNative, argv: (fx) => nodeScript('ioaio/native-stat.mjs', fx.paths, 4, 'raw') },
+  { name: kNativeStats, argv: (fx) => nodeScript('ioaio/native-stat.mjs', fx.paths, 4, 'stats') },
+  { name: kNative2, argv: (fx) => nodeScript('ioaio/native-stat.mjs', fx.paths, 2, 'raw') },
+  { name: kNop, argv: () => nodeScript('ioaio/native-nop.mjs', kNopCount, 4) },
+];
+
+function row(runs, name, vsRaw) {
+  const ops = field(runs.get(name), 'opsPerSec');
+  const [lo, hi] = range(ops);
+  const errors = Math.max(0, ...field(runs.get(name), 'errors'));
+  return [
+    name,
+    fmt(median(ops)),
+    `${fmt(lo)} – ${fmt(hi)}`,
+    vsRaw ? ratio(pairedOf(runs, name, kRaw, 'opsPerSec')) : '—',
+    fmt(median(field(runs.get(name), 'ms'))),
+    fmt(median(field(runs.get(name), 'cpuMs'))),
+    fmt(median(field(runs.get(name), 'maxRssKiB')) / 1024),
+    errors ? `${errors} errors` : '',
+  ];
+}
+
+/**
+ * Runs the scenario and renders its table.
+ * @param {{ rounds: number, fixture: object, log?: (m: string) => void, peersOnly?: boolean }} opts
+ * @returns {Promise<{ markdown: string, runs: Map<string, object[]>, targets: object[] }>}
+ */
+export async function run({ rounds, fixture, log, peersOnly = false }) {
+  if (peersOnly)
+    return { markdown: 'native pool only; its peer runs with it.', runs: new Map(), targets: [] };
+  const runs = await runRounds(contenders, { rounds, fixture, log, warmup: true });
+  const rows = contenders.map((c) => row(runs, c.name, c.name !== kNop));
+  const headers = [
+    'contender',
+    'median ops/s',
+    'min – max',
+    `× ${kRaw} (paired)`,
+    'wall ms (timed part)',
+    'CPU ms (whole process)',
+    'peak RSS MiB',
+    'note',
+  ];
+  const vsRaw = pairedOf(runs, kNative, kRaw, 'opsPerSec');
+  const nop = median(field(runs.get(kNop), 'opsPerSec'));
+  const targets = [
+    targetRow(
+      'native',
+      'stat, 100,000 queued: ≥ 3× raw fs.stat callbacks (K=64), every callback counted',
+      Number.isFinite(vsRaw) ? vsRaw >= 3 : null,
+      `${ratio(vsRaw)}×`,
+    ),
+    targetRow(
+      'native',
+      'nop throughput ≥ 1,000,000 requests/s',
+      Number.isFinite(nop) ? nop >= 1_000_000 : null,
+      `${fmt(nop)} requests/s`,
+    ),
+  ];
+  const note =
+    'CPU ms is the whole process (all threads, start-up included) from GNU time; wall ms is the timed part only.';
+  return { markdown: `${note}\n\n${markdownTable(headers, rows)}`, runs, targets };
+}
