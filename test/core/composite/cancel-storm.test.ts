@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   statSync,
   symlinkSync,
@@ -170,6 +171,9 @@ test(`cancel storm: ${kRuns} runs of copy, move, rmtree, scandir and walk cancel
     }
     if (copied === 'partial' || (outcomes.copy === 'ok' && copied !== 'complete'))
       problems.push(`copy dst ${copied}`);
+    // copy and move's copy write a temporary file beside dst: whatever happened, none is left.
+    const temporaries = readdirSync(dir).filter((name) => name.endsWith('.ioaio-tmp'));
+    if (temporaries.length > 0) problems.push(`temporary files ${temporaries.join()}`);
     // Never neither: the source intact, or the destination complete and the source gone.
     const moveFine =
       (moveSourceLeft === 'complete' && moved !== 'partial') ||
