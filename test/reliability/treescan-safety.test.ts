@@ -84,25 +84,25 @@ describe('output errors', () => {
   });
 });
 
+/** The command prefix that runs as uid 65534; skips (or fails under CI) when there is none. */
+function dropPrivileges(ctx: { skip: (note?: string) => never }): string[] {
+  const how = unprivileged();
+  if (how !== null) return how.prefix;
+  if (kCi) throw new Error('running as root with neither setpriv nor runuser: cannot test --sync failures');
+  ctx.skip('running as root with neither setpriv nor runuser: --sync failures not tested');
+}
+
 describe('--sync failures', () => {
   test('a file the user cannot open: `path: EACCES: …` on stderr, everything else printed and synced, status 1', (ctx) => {
-    const how = unprivileged();
-    if (how === null) {
-      if (kCi)
-        throw new Error('running as root with neither setpriv nor runuser: cannot test --sync failures');
-      ctx.skip('running as root with neither setpriv nor runuser: --sync failures not tested');
-    }
+    const prefix = dropPrivileges(ctx);
     const parent = tempDir('ioaio-cli-');
     const tree = makeTree(parent);
     writeFileSync(`${parent}/tree/secret`, 'x');
     chmodSync(`${parent}/tree/secret`, 0o000);
     // A staged copy: the user may not be able to enter the checkout.
     const cli = stagedCore().coreCli;
-    const [file, ...args] = [...how.prefix, process.execPath, cli, '--sync', '-0', 'tree'] as [
-      string,
-      ...string[],
-    ];
-    const result = spawnSync(file, args, { cwd: parent, timeout: 20_000 });
+    const [file, ...args] = [...prefix, process.execPath, cli, '--sync', '-0', 'tree'];
+    const result = spawnSync(file as string, args, { cwd: parent, timeout: 20_000 });
     expect({
       status: result.status,
       signal: result.signal,

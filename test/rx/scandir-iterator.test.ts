@@ -1,5 +1,6 @@
 import { promises as fsp, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createAio, type WalkEntry } from '@ioaio/core';
 import { scandirIterator } from '@ioaio/rx';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,22 @@ describe('scandirIterator', () => {
       ['next', { path: Buffer.from(`${dir}/link-file`), type: 'nondir' }],
       ['complete'],
     ]);
+  });
+
+  it('takes the directory as a file: URL or as bytes in any Uint8Array, and joins paths as the walk does', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'only'), '');
+    const ctx = createAio();
+    const bytes = new Uint8Array(Buffer.from(`${dir}/`));
+    expect({
+      url: await drain(scandirIterator(pathToFileURL(`${dir}/`), { aio: ctx })),
+      bytes: await drain(scandirIterator(bytes as Buffer, { aio: ctx })),
+      bytesAsBuffer: await drain(scandirIterator(bytes as Buffer, { aio: ctx, encoding: 'buffer' })),
+    }).toEqual({
+      url: [['next', { path: `${dir}/only`, type: 'nondir' }], ['complete']],
+      bytes: [['next', { path: `${dir}/only`, type: 'nondir' }], ['complete']],
+      bytesAsBuffer: [['next', { path: Buffer.from(`${dir}/only`), type: 'nondir' }], ['complete']],
+    });
   });
 
   it('is cold: nothing is queued before the first next(), and invalid arguments throw at the call', async () => {

@@ -1,12 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import {
   type AioContext,
   type AioGroup,
-  catalogue,
   aio as defaultAio,
+  joinPath,
+  operations,
   type PathBytes,
   type PathLike,
   type ScandirOptions,
   type ScandirResult,
+  stripTrailingSlashes,
   type WalkEntry,
 } from '@ioaio/core';
 
@@ -27,26 +30,17 @@ export interface ScandirIteratorOptions extends Omit<ScandirOptions, 'callback' 
   aio?: AioContext | undefined;
 }
 
-const kSlash = 0x2f;
-
-/** The directory as entry paths start: trailing slashes removed, in the form the names come in. */
-function entryBase(dir: PathBytes, buffers: boolean): PathBytes {
-  if (buffers) {
-    const bytes = typeof dir === 'string' ? Buffer.from(dir) : dir;
-    let end = bytes.length;
-    while (end > 0 && bytes[end - 1] === kSlash) end--;
-    return bytes.subarray(0, end);
-  }
-  const text = typeof dir === 'string' ? dir : dir.toString();
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === kSlash) end--;
-  return text.slice(0, end);
-}
-
-/** `base + '/' + name`, as the walk joins its paths (no normalisation). */
-function joinEntry(base: PathBytes, name: PathBytes): PathBytes {
-  if (typeof base === 'string') return `${base}/${name.toString()}`;
-  return Buffer.concat([base, Buffer.of(kSlash), typeof name === 'string' ? Buffer.from(name) : name]);
+/**
+ * The directory as entry paths start, in the form the names come in:
+ * trailing slashes removed, a `file:` URL as its path. Only called once the
+ * arguments were validated, so `dir` is a string, a byte array or a `file:` URL.
+ */
+function entryBase(dir: PathLike, buffers: boolean): PathBytes {
+  const path = dir instanceof URL ? fileURLToPath(dir) : dir;
+  if (typeof path === 'string') return stripTrailingSlashes(buffers ? Buffer.from(path) : path);
+  // Any byte array is a path, as core takes it; a view, not a copy.
+  const bytes = Buffer.from(path.buffer, path.byteOffset, path.byteLength);
+  return stripTrailingSlashes(buffers ? bytes : bytes.toString());
 }
 
 async function* scanEntries(
@@ -54,8 +48,8 @@ async function* scanEntries(
   base: PathBytes,
 ): AsyncGenerator<WalkEntry<PathBytes>, undefined, undefined> {
   const { dirs, nondirs } = await scan();
-  for (const name of dirs) yield { path: joinEntry(base, name), type: 'dir' };
-  for (const name of nondirs) yield { path: joinEntry(base, name), type: 'nondir' };
+  for (const name of dirs) yield { path: joinPath(base, name), type: 'dir' };
+  for (const name of nondirs) yield { path: joinPath(base, name), type: 'nondir' };
   return undefined;
 }
 
@@ -92,7 +86,7 @@ export function scandirIterator(
   options?: ScandirIteratorOptions,
 ): AsyncGenerator<WalkEntry<PathBytes>, undefined, undefined> {
   const { aio = defaultAio, ...scanOptions } = options ?? {};
-  const { path: dir } = catalogue.scandir.prepare(path, scanOptions);
-  const base = entryBase(dir, scanOptions.encoding === 'buffer');
+  operations.scandir.validate(path, scanOptions);
+  const base = entryBase(path, scanOptions.encoding === 'buffer');
   return scanEntries(() => aio.scandir(path, scanOptions as ScandirOptions & { encoding?: 'utf8' }), base);
 }

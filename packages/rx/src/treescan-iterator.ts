@@ -3,6 +3,7 @@ import {
   type AioGroup,
   type PathBytes,
   type PathLike,
+  validateInteger,
   type WalkEntry,
   type WalkResult,
 } from '@ioaio/core';
@@ -63,20 +64,7 @@ const kDone: IteratorReturnResult<undefined> = Object.freeze({ done: true, value
 
 function validateHighWaterMark(value: unknown): number {
   if (value === undefined) return kDefaultHighWaterMarkEntries;
-  if (typeof value !== 'number') {
-    throw Object.assign(new TypeError(`The "options.highWaterMark" property must be of type number`), {
-      code: 'ERR_INVALID_ARG_TYPE',
-    });
-  }
-  if (!Number.isInteger(value) || value < 1 || value > kMaxHighWaterMarkEntries) {
-    throw Object.assign(
-      new RangeError(
-        `The value of "options.highWaterMark" is out of range. It must be an integer >= 1 && <= ${kMaxHighWaterMarkEntries}. Received ${value}`,
-      ),
-      { code: 'ERR_OUT_OF_RANGE' },
-    );
-  }
-  return value;
+  return validateInteger(value, 'options.highWaterMark', 1, kMaxHighWaterMarkEntries);
 }
 
 type StartWalk = (

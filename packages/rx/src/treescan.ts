@@ -1,8 +1,8 @@
 import {
   type AioContext,
   type AioGroup,
-  catalogue,
   aio as defaultAio,
+  operations,
   type PathBytes,
   type PathLike,
   type WalkEntry,
@@ -38,7 +38,7 @@ export function prepareWalk(
   options: TreescanOptions<PathBytes> | undefined,
 ): (onEntries: (dir: PathBytes, entries: WalkEntry<PathBytes>[]) => void) => AioGroup<WalkResult> {
   const { aio = defaultAio, ...walkOptions } = options ?? {};
-  catalogue.walk.prepare(root, walkOptions);
+  operations.walk.validate(root, walkOptions);
   return (onEntries) =>
     aio.walk(root, { ...walkOptions, onEntries } as WalkOptions<string> & { encoding?: 'utf8' });
 }
