@@ -91,7 +91,10 @@ interface ParsedOptions {
   readonly callback: RequestCallback<unknown> | null;
 }
 
-// Perf: a call without options, the common case, shares this object and allocates nothing.
+// Perf: a call without options, the common case, shares this object and allocates nothing. Against
+// module-level variables (bench/micro/options-parse.mjs, both builds interleaved in one process, six
+// runs of 20 paired rounds), calls without options took 0.81-1.06x the time and calls with an options
+// object 0.94-1.31x (median about 1.05x, some 8 ns of 150): within this machine's noise, so no globals.
 const kNoOptions: ParsedOptions = Object.freeze({ priority: 0, signal: null, callback: null });
 
 /**
