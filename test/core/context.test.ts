@@ -32,6 +32,30 @@ describe('AioContext', () => {
     expect(ctx.nreqs).toBe(0);
   });
 
+  test('each call keeps its own options, even when an option getter makes another call', () => {
+    const ctx = createAio({ maxParallel: 0 });
+    const inner: AioRequest<undefined>[] = [];
+    const options = {
+      get priority() {
+        inner.push(ctx.nop({ priority: -3 }));
+        return 2;
+      },
+    };
+    const outer = ctx.nop(options);
+    expect([outer.priority, inner.map((r) => r.priority), ctx.nready]).toEqual([2, [-3], 2]);
+    for (const req of [outer, ...inner]) req.cancel();
+  });
+
+  test("an unbound method's error is worded as Node words ERR_INVALID_THIS", () => {
+    const { nop } = createAio({ maxParallel: 0 });
+    expect(() => nop()).toThrow(
+      expect.objectContaining({
+        message: 'Value of "this" must be of type AioContext',
+        code: 'ERR_INVALID_THIS',
+      }),
+    );
+  });
+
   test('the default context is an AioContext with the default depth', () => {
     expect([aio instanceof AioContext, aio.maxParallel]).toEqual([true, createAio().maxParallel]);
   });
