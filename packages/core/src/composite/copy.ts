@@ -7,6 +7,7 @@ import { type AioGroup, addCleanup, failGroup, type GroupOptions } from '../grou
 import { type PathLike, validatePath } from '../validate.js';
 import { type PathBytes, stripTrailingSlashes } from './path.js';
 
+/** The validated paths of a copy or a move. */
 export interface CopyArgs {
   src: PathBytes;
   dst: PathBytes;
@@ -27,6 +28,7 @@ const kTempSuffix = '.ioaio-tmp';
 const kSetIdBits = 0o6000;
 const kEisdirDetail = 'illegal operation on a directory';
 
+/** Validates copy's and move's paths at the call (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`). */
 export function prepareCopy(src: PathLike, dst: PathLike): CopyArgs {
   return { src: validatePath(src, 'src'), dst: validatePath(dst, 'dst') };
 }
@@ -304,6 +306,7 @@ class Copy {
   };
 }
 
+/** `aio.copy(src, dst)`: the {@link Copy} steps in a group. @see IO::AIO aio_copy */
 export const copyOperation = composite({
   perl: 'aio_copy',
   syscall: 'copyfile',

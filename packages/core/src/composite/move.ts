@@ -92,6 +92,7 @@ class Move {
   readonly #fail = (error: unknown): void => failGroup(this.#group, error);
 }
 
+/** `aio.move(src, dst)`: the {@link Move} steps in a group. @see IO::AIO aio_move */
 export const moveOperation = composite({
   perl: 'aio_move',
   syscall: 'rename',
