@@ -61,7 +61,8 @@ function describe(op: AnyOperation): OperationInfo {
  * object goes, its IO::AIO name and a validator. Frozen.
  * @example
  * import { operations } from '@ioaio/core';
- * const composites = Object.keys(operations).filter((name) => operations[name].kind === 'composite');
+ * const composites = Object.entries(operations).filter(([, op]) => op.kind === 'composite').map(([name]) => name);
+ * operations.stat.validate('/etc/passwd', { bigint: true }); // throws as aio.stat would, queues nothing
  */
 export const operations: { readonly [K in OperationName]: OperationInfo } = Object.freeze(
   Object.fromEntries(registryEntries().map(([name, op]) => [name, describe(op)])) as {
