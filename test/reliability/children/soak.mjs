@@ -75,17 +75,36 @@ const note = (list, item) => {
 const kWave = 400;
 const kControllers = 4;
 
-/** One wave: `kWave` operations issued at once, each with a cancel plan, driven to the end. */
-async function wave(budget, paused) {
-  const byTurn = new Map();
-  const inCallback = [];
-  let callbackCount = 0;
-  const at = (turn, action) => byTurn.set(turn, [...(byTurn.get(turn) ?? []), action]);
-  const controllers = [];
-  for (let i = 0; i < kControllers; i++) {
+const bump = (counts, key) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+/**
+ * One wave: up to `kWave` operations issued at once, each with a cancel
+ * plan (now, after k turns, from another request's callback, or through one
+ * of a few shared AbortSignals), then driven to the end and checked.
+ */
+class Wave {
+  byTurn = new Map();
+  inCallback = [];
+  callbackCount = 0;
+  pendingCancels = [];
+  issued = 0;
+  copies = [];
+
+  constructor(budget) {
+    this.budget = budget;
+    this.controllers = Array.from({ length: kControllers }, () => this.makeController());
+  }
+
+  at(turn, action) {
+    this.byTurn.set(turn, [...(this.byTurn.get(turn) ?? []), action]);
+  }
+
+  /** A shared AbortController, aborted at a random turn or from a random callback. */
+  makeController() {
     const controller = new AbortController();
     const bound = [];
-    controllers.push({ controller, bound });
     const abort = () => {
       if (controller.signal.aborted) return;
       for (const req of bound) if (req.state === 'ready' || req.state === 'execute') req.expectAbort = true;
@@ -93,28 +112,39 @@ async function wave(budget, paused) {
       controller.abort(new Error('storm'));
     };
     if (random.chance(0.5)) {
-      at(random.int(12), abort);
+      this.at(random.int(12), abort);
     } else {
       const n = random.int(kWave);
-      inCallback[n] = [...(inCallback[n] ?? []), abort];
+      this.inCallback[n] = [...(this.inCallback[n] ?? []), abort];
     }
+    return { controller, bound };
   }
-  const pendingCancels = [];
-  const fire = () => {
-    const n = callbackCount++;
-    for (const action of inCallback[n] ?? []) action();
+
+  /** Runs from every callback: the aborts planned for this one, and now and then a pending cancel. */
+  fire() {
+    const n = this.callbackCount++;
+    for (const action of this.inCallback[n] ?? []) action();
     // Some callbacks cancel another request that is still in flight.
-    const target = pendingCancels.pop();
+    const target = this.pendingCancels.pop();
     if (target !== undefined) target();
-  };
-  let issued = 0;
-  const count = (kind) => {
-    issued++;
-    stats.issued[kind] = (stats.issued[kind] ?? 0) + 1;
-  };
+  }
+
+  count(kind) {
+    this.issued++;
+    bump(stats.issued, kind);
+  }
+
+  /** Tallies one callback's outcome: an unexpected error, or a success after an abort that should have won. */
+  record(op, err) {
+    const name = err === null ? 'ok' : err.code === 'ABORT_ERR' ? 'abort' : `error:${err.code}`;
+    bump(stats.outcomes, name);
+    if (err !== null && err.code !== 'ABORT_ERR')
+      note(stats.unexpected, `${op.kind}: ${err.code} ${err.message}`);
+    if (err === null && op.current?.expectAbort) note(stats.cancelledButSucceeded, op.kind);
+  }
 
   /** Options with a counting callback; `check(err, value)` judges the outcome. */
-  const options = (req, signalOf, check) => {
+  options(op, signalOf, check) {
     stats.callbacks.made++;
     let calls = 0;
     const o = {
@@ -123,181 +153,174 @@ async function wave(budget, paused) {
         calls++;
         stats.callbacks.called++;
         if (calls > 1) stats.callbacks.repeated++;
-        const name = err === null ? 'ok' : err.code === 'ABORT_ERR' ? 'abort' : `error:${err.code}`;
-        stats.outcomes[name] = (stats.outcomes[name] ?? 0) + 1;
-        if (err !== null && err.code !== 'ABORT_ERR')
-          note(stats.unexpected, `${req.kind}: ${err.code} ${err.message}`);
-        if (err === null && req.current?.expectAbort) note(stats.cancelledButSucceeded, req.kind);
+        this.record(op, err);
         check(err, value);
-        fire();
+        this.fire();
       },
     };
     if (signalOf !== null) o.signal = signalOf.controller.signal;
     return o;
-  };
+  }
 
   /** The cancel plan of one operation: `cancel()` cancels whatever stage is current. */
-  const plan = (op) => {
+  plan(op) {
     const roll = random.next();
     const cancel = () => {
       const req = op.current;
       if (req === null || req === undefined) return;
-      stats.cancels[req.state] = (stats.cancels[req.state] ?? 0) + 1;
+      bump(stats.cancels, req.state);
       if (req.state === 'ready' || req.state === 'execute') req.expectAbort = true;
       req.cancel(new Error('storm'));
     };
     if (roll < 0.45) return null;
     if (roll < 0.55) return { now: cancel };
     if (roll < 0.7) {
-      at(random.int(9), cancel);
+      this.at(random.int(9), cancel);
       return null;
     }
-    if (roll < 0.85) pendingCancels.unshift(cancel);
-    else return { signal: controllers[random.int(kControllers)] };
+    if (roll < 0.85) this.pendingCancels.unshift(cancel);
+    else return { signal: this.controllers[random.int(kControllers)] };
     return null;
-  };
-  const bind = (op, signalOf, req) => {
+  }
+
+  bind(op, signalOf, req) {
     op.current = req;
     if (signalOf) signalOf.bound.push(req);
     return req;
-  };
+  }
 
-  const copies = [];
-  const maxParallel = ctx.maxParallel;
-  if (paused) ctx.maxParallel = 0;
-  while (issued < budget && issued < kWave * 3) {
+  /** open, read, close: the close is never cancelled, whatever happened to the others. */
+  openReadClose(op, signalOf) {
+    const f = random.pick(files);
+    op.kind = 'open';
+    this.count('open');
+    const opened = (err, fd) => {
+      if (err === null) this.readThenClose(op, signalOf, f, fd);
+    };
+    this.bind(op, signalOf, ctx.open(f.path, 'r', undefined, this.options(op, signalOf, opened)));
+  }
+
+  readThenClose(op, signalOf, f, fd) {
+    const buf = Buffer.alloc(f.size);
+    op.kind = 'read';
+    this.count('read');
+    const read = (rerr, n) => {
+      if (rerr === null && (n !== f.size || !buf.equals(f.data))) note(stats.mismatches, `read ${f.path}`);
+      this.count('close');
+      const closer = { kind: 'close', current: null };
+      closer.current = ctx.close(
+        fd,
+        this.options(closer, null, () => {}),
+      );
+    };
+    this.bind(op, signalOf, ctx.read(fd, 0, f.size, buf, 0, this.options(op, signalOf, read)));
+  }
+
+  stat(op, signalOf) {
+    const f = random.pick(files);
+    op.kind = 'stat';
+    this.count('stat');
+    const check = (err, st) => {
+      if (err === null && st.size !== f.size) note(stats.mismatches, `stat ${f.path}`);
+    };
+    this.bind(op, signalOf, ctx.stat(f.path, this.options(op, signalOf, check)));
+  }
+
+  readdir(op, signalOf) {
+    const d = random.pick(dirs);
+    op.kind = 'readdir';
+    this.count('readdir');
+    const check = (err, names) => {
+      if (err === null && JSON.stringify([...names].sort()) !== JSON.stringify(d.names))
+        note(stats.mismatches, `readdir ${d.path}`);
+    };
+    this.bind(op, signalOf, ctx.readdir(d.path, this.options(op, signalOf, check)));
+  }
+
+  scandir(op, signalOf) {
+    const d = random.pick(dirs);
+    op.kind = 'scandir';
+    this.count('scandir');
+    const check = (err, split) => {
+      const got = err === null && { dirs: [...split.dirs].sort(), nondirs: [...split.nondirs].sort() };
+      if (err === null && JSON.stringify(got) !== JSON.stringify(d.split))
+        note(stats.mismatches, `scandir ${d.path}`);
+    };
+    const options = {
+      ...this.options(op, signalOf, check),
+      maxreq: 1 + random.int(4),
+      types: random.chance(0.8),
+    };
+    this.bind(op, signalOf, ctx.scandir(d.path, options));
+  }
+
+  copy(op, signalOf) {
+    const f = random.pick(files);
+    const dst = `${dir}/copies/c${this.copies.length}`;
+    const record = { f, dst, err: undefined };
+    this.copies.push(record);
+    op.kind = 'copy';
+    this.count('copy');
+    const done = (err) => {
+      record.err = err;
+    };
+    this.bind(op, signalOf, ctx.copy(f.path, dst, this.options(op, signalOf, done)));
+  }
+
+  /** Issues one operation of a kind drawn at random, with its cancel plan. */
+  issueOne() {
     const roll = random.next();
     const op = { kind: '', current: null };
-    const p = plan(op);
+    const p = this.plan(op);
     const signalOf = p?.signal ?? null;
-    if (roll < 0.3) {
-      // open, read, close: the close is never cancelled, whatever happened to the others.
-      const f = random.pick(files);
-      op.kind = 'open';
-      count('open');
-      bind(
-        op,
-        signalOf,
-        ctx.open(
-          f.path,
-          'r',
-          undefined,
-          options(op, signalOf, (err, fd) => {
-            if (err !== null) return;
-            const buf = Buffer.alloc(f.size);
-            op.kind = 'read';
-            count('read');
-            bind(
-              op,
-              signalOf,
-              ctx.read(
-                fd,
-                0,
-                f.size,
-                buf,
-                0,
-                options(op, signalOf, (rerr, n) => {
-                  if (rerr === null && (n !== f.size || !buf.equals(f.data)))
-                    note(stats.mismatches, `read ${f.path}`);
-                  count('close');
-                  const closer = { kind: 'close', current: null };
-                  closer.current = ctx.close(
-                    fd,
-                    options(closer, null, () => {}),
-                  );
-                }),
-              ),
-            );
-          }),
-        ),
-      );
-    } else if (roll < 0.6) {
-      const f = random.pick(files);
-      op.kind = 'stat';
-      count('stat');
-      bind(
-        op,
-        signalOf,
-        ctx.stat(
-          f.path,
-          options(op, signalOf, (err, st) => {
-            if (err === null && st.size !== f.size) note(stats.mismatches, `stat ${f.path}`);
-          }),
-        ),
-      );
-    } else if (roll < 0.75) {
-      const d = random.pick(dirs);
-      op.kind = 'readdir';
-      count('readdir');
-      bind(
-        op,
-        signalOf,
-        ctx.readdir(
-          d.path,
-          options(op, signalOf, (err, names) => {
-            if (err === null && JSON.stringify([...names].sort()) !== JSON.stringify(d.names)) {
-              note(stats.mismatches, `readdir ${d.path}`);
-            }
-          }),
-        ),
-      );
-    } else if (roll < 0.92) {
-      const d = random.pick(dirs);
-      op.kind = 'scandir';
-      count('scandir');
-      bind(
-        op,
-        signalOf,
-        ctx.scandir(d.path, {
-          ...options(op, signalOf, (err, split) => {
-            const got = err === null && { dirs: [...split.dirs].sort(), nondirs: [...split.nondirs].sort() };
-            if (err === null && JSON.stringify(got) !== JSON.stringify(d.split))
-              note(stats.mismatches, `scandir ${d.path}`);
-          }),
-          maxreq: 1 + random.int(4),
-          types: random.chance(0.8),
-        }),
-      );
-    } else {
-      const f = random.pick(files);
-      const dst = `${dir}/copies/c${copies.length}`;
-      const record = { f, dst, err: undefined };
-      copies.push(record);
-      op.kind = 'copy';
-      count('copy');
-      bind(
-        op,
-        signalOf,
-        ctx.copy(
-          f.path,
-          dst,
-          options(op, signalOf, (err) => {
-            record.err = err;
-          }),
-        ),
-      );
-    }
+    if (roll < 0.3) this.openReadClose(op, signalOf);
+    else if (roll < 0.6) this.stat(op, signalOf);
+    else if (roll < 0.75) this.readdir(op, signalOf);
+    else if (roll < 0.92) this.scandir(op, signalOf);
+    else this.copy(op, signalOf);
     if (p?.now) p.now();
   }
-  if (paused) {
-    await nextTurn();
-    ctx.maxParallel = maxParallel;
+
+  /** Turns until the context is idle, running the actions planned per turn; false if it never is. */
+  async drain() {
+    for (let turn = 0; ctx.nreqs > 0; turn++) {
+      for (const action of this.byTurn.get(turn) ?? []) action();
+      if (turn > 2_000_000) return false;
+      await nextTurn();
+    }
+    return true;
   }
-  for (let turn = 0; ctx.nreqs > 0; turn++) {
-    for (const action of byTurn.get(turn) ?? []) action();
-    if (turn > 2_000_000) return { issued, hung: true };
-    await nextTurn();
+
+  /** A copy that completed is the source byte for byte with its mode; one that failed left nothing. */
+  checkCopies() {
+    for (const c of this.copies) {
+      const got = fileState(c.dst);
+      const complete = sameFileState(got, c.f.state);
+      if (c.err === null ? !complete : got !== null && !complete)
+        note(stats.mismatches, `copy ${c.dst} ${c.err?.code}`);
+    }
+    rmSync(`${dir}/copies`, { recursive: true, force: true });
+    mkdirSync(`${dir}/copies`);
   }
-  // A copy that completed is the source byte for byte with its mode; one that failed left nothing.
-  for (const c of copies) {
-    const got = fileState(c.dst);
-    const complete = sameFileState(got, c.f.state);
-    if (c.err === null ? !complete : got !== null && !complete)
-      note(stats.mismatches, `copy ${c.dst} ${c.err?.code}`);
+
+  /** Issues the wave (on a paused context when `paused`, resumed a turn later), drives it, checks it. */
+  async run(paused) {
+    const maxParallel = ctx.maxParallel;
+    if (paused) ctx.maxParallel = 0;
+    while (this.issued < this.budget && this.issued < kWave * 3) this.issueOne();
+    if (paused) {
+      await nextTurn();
+      ctx.maxParallel = maxParallel;
+    }
+    if (!(await this.drain())) return { issued: this.issued, hung: true };
+    this.checkCopies();
+    return { issued: this.issued, hung: false };
   }
-  rmSync(`${dir}/copies`, { recursive: true, force: true });
-  mkdirSync(`${dir}/copies`);
-  return { issued, hung: false };
+}
+
+/** One wave of at most `budget` operations. */
+function wave(budget, paused) {
+  return new Wave(budget).run(paused);
 }
 
 /**
