@@ -82,6 +82,26 @@ function makeTree(root: string): string {
   return tree;
 }
 
+/** A walk with onError over the tree: the unreadable directory reported and skipped, every other entry listed. */
+const kWalkWithOnError: Summary['walkWithOnError'] = {
+  result: { dirs: 5, nondirs: 7 },
+  errors: [eacces('scandir', 'locked')],
+  entries: [
+    'dir locked',
+    'dir sealed',
+    'dir sealed/inner',
+    'dir sub',
+    'dir sub/deeper',
+    'nondir a.txt',
+    'nondir escape',
+    'nondir escape-file',
+    'nondir sealed/inner/x',
+    'nondir sealed/pinned.txt',
+    'nondir secret',
+    'nondir sub/deeper/c.txt',
+  ].sort(),
+};
+
 beforeAll(assertDistFresh);
 
 it('EACCES as an unprivileged user: scandir, walk and rmtree reject clearly and touch nothing outside', () => {
@@ -103,24 +123,7 @@ it('EACCES as an unprivileged user: scandir, walk and rmtree reject clearly and 
     // Only the root failing fails a walk by itself; an unreadable subdirectory fails it without onError…
     walkWithoutOnError: eacces('scandir', 'locked'),
     // …and with onError is reported and skipped, every other entry still listed.
-    walkWithOnError: {
-      result: { dirs: 5, nondirs: 7 },
-      errors: [eacces('scandir', 'locked')],
-      entries: [
-        'dir locked',
-        'dir sealed',
-        'dir sealed/inner',
-        'dir sub',
-        'dir sub/deeper',
-        'nondir a.txt',
-        'nondir escape',
-        'nondir escape-file',
-        'nondir sealed/inner/x',
-        'nondir sealed/pinned.txt',
-        'nondir secret',
-        'nondir sub/deeper/c.txt',
-      ].sort(),
-    },
+    walkWithOnError: kWalkWithOnError,
     rmtree: null,
     settled: true,
     nreqs: 0,

@@ -40,6 +40,52 @@ function sum(outcomes: Record<string, number>): number {
   return Object.values(outcomes).reduce((a, b) => a + b, 0);
 }
 
+/**
+ * With the table full, every operation that needs a descriptor rejects with EMFILE and changes
+ * nothing; the others still work; once descriptors are freed everything works again.
+ */
+const kExhausted: Summary['exhausted'] = {
+  exhaustion: 'EMFILE',
+  heldAll: true,
+  full: {
+    open: 'EMFILE',
+    readdir: 'EMFILE',
+    readdirx: 'EMFILE',
+    scandir: 'EMFILE',
+    walk: 'EMFILE',
+    load: 'EMFILE',
+    slurp: 'EMFILE',
+    copy: 'EMFILE',
+    copyDestination: 'absent',
+    pathsync: 'EMFILE',
+    rmtree: 'EMFILE',
+    treeAfterRmtree: 'intact',
+    stat: 'ok',
+    lstat: 'ok',
+    nop: 'ok',
+  },
+  freed: {
+    open: 'ok',
+    readdir: 'ok',
+    readdirx: 'ok',
+    scandir: 'ok',
+    walk: 'ok',
+    load: 'ok',
+    slurp: 'ok',
+    copy: 'ok',
+    copyDestination: 'present',
+    pathsync: 'ok',
+    rmtree: 'ok',
+    treeAfterRmtree: 'removed',
+    stat: 'ok',
+    lstat: 'ok',
+    nop: 'ok',
+  },
+  settled: true,
+  nreqs: 0,
+  leaked: [],
+};
+
 beforeAll(assertDistFresh);
 
 it(`EMFILE under ulimit -n ${kNofile}: clear errors, every group settles, no descriptor leaks`, () => {
@@ -83,47 +129,8 @@ it(`EMFILE under ulimit -n ${kNofile}: clear errors, every group settles, no des
 
   // With the table full, every operation that needs a descriptor rejects with EMFILE and changes
   // nothing; the others still work; once descriptors are freed everything works again.
-  expect(s.exhausted).toEqual({
-    exhaustion: 'EMFILE',
-    heldAll: true,
-    full: {
-      open: 'EMFILE',
-      readdir: 'EMFILE',
-      readdirx: 'EMFILE',
-      scandir: 'EMFILE',
-      walk: 'EMFILE',
-      load: 'EMFILE',
-      slurp: 'EMFILE',
-      copy: 'EMFILE',
-      copyDestination: 'absent',
-      pathsync: 'EMFILE',
-      rmtree: 'EMFILE',
-      treeAfterRmtree: 'intact',
-      stat: 'ok',
-      lstat: 'ok',
-      nop: 'ok',
-    },
-    freed: {
-      open: 'ok',
-      readdir: 'ok',
-      readdirx: 'ok',
-      scandir: 'ok',
-      walk: 'ok',
-      load: 'ok',
-      slurp: 'ok',
-      copy: 'ok',
-      copyDestination: 'present',
-      pathsync: 'ok',
-      rmtree: 'ok',
-      treeAfterRmtree: 'removed',
-      stat: 'ok',
-      lstat: 'ok',
-      nop: 'ok',
-    },
-    settled: true,
-    nreqs: 0,
-    leaked: [],
-  });
+  // With the table full, descriptor-needing operations reject with EMFILE, then work once freed.
+  expect(s.exhausted).toEqual(kExhausted);
 
   // Every EMFILE is Node's own system error, naming the call and the path.
   expect(Object.keys(s.errorShapes).sort()).toEqual([shape('open'), shape('scandir')].sort());

@@ -41,6 +41,23 @@ interface Summary {
   escaped: string[];
 }
 
+/** The parts of a summary that must all be empty, zero or true: one value to compare as a whole. */
+function whatWentWrong(s: Summary) {
+  return {
+    escaped: s.escaped,
+    unexpected: s.unexpected,
+    mismatches: s.mismatches,
+    cancelledButSucceeded: s.cancelledButSucceeded,
+    leaked: s.leaked,
+    counters: s.counters,
+    rounds: s.rounds.filter((r) => r.hung || r.nreqs !== 0 || r.leaked.length > 0),
+    descriptors: s.fdsAtEnd - s.fdsAtStart,
+    callbacks: s.callbacks.made - s.callbacks.called,
+    repeatedCallbacks: s.callbacks.repeated,
+    sourcesIntact: s.statSizesOk,
+  };
+}
+
 beforeAll(assertDistFresh);
 
 it(`cancel storm: ${kTotal} mixed requests, random cancels and aborts in every state, nothing lost or leaked`, () => {
@@ -56,22 +73,7 @@ it(`cancel storm: ${kTotal} mixed requests, random cancels and aborts in every s
   const s = run.result as Summary;
   if (process.env.IOAIO_RELIABILITY_REPORT) console.log(JSON.stringify(s));
   // Everything that went wrong, as one value: empty everywhere.
-  expect(
-    {
-      escaped: s.escaped,
-      unexpected: s.unexpected,
-      mismatches: s.mismatches,
-      cancelledButSucceeded: s.cancelledButSucceeded,
-      leaked: s.leaked,
-      counters: s.counters,
-      rounds: s.rounds.filter((r) => r.hung || r.nreqs !== 0 || r.leaked.length > 0),
-      descriptors: s.fdsAtEnd - s.fdsAtStart,
-      callbacks: s.callbacks.made - s.callbacks.called,
-      repeatedCallbacks: s.callbacks.repeated,
-      sourcesIntact: s.statSizesOk,
-    },
-    hint,
-  ).toEqual({
+  expect(whatWentWrong(s), hint).toEqual({
     escaped: [],
     unexpected: [],
     mismatches: [],
