@@ -118,16 +118,17 @@ describe('--sync failures', () => {
 });
 
 /**
- * `count` names with long names directly in `parent/name`: its listing (about
- * 80 bytes a line) is written as one chunk, far bigger than a pipe (64 KiB)
- * and the reader's buffer. Perf: hard links to one file, not new inodes.
+ * `count` files with names of about 240 bytes directly in `parent/name`: its
+ * listing is written as one chunk (about 1.5 MB for 6,000), far more than the
+ * channel to the reader holds (libuv's stdio pipes are socket pairs: about
+ * 200 KiB each way) plus the reader's buffer. Perf: hard links to one file.
  */
 function makeFlatTree(parent: string, name: string, count: number): void {
   const dir = `${parent}/${name}`;
+  const long = `a-file-with-a-long-name-to-fill-the-pipe-${'x'.repeat(190)}`;
   mkdirSync(dir);
   writeFileSync(`${parent}/seed`, '');
-  for (let i = 0; i < count; i++)
-    linkSync(`${parent}/seed`, `${dir}/a-file-with-a-long-name-to-fill-the-pipe-${i}`);
+  for (let i = 0; i < count; i++) linkSync(`${parent}/seed`, `${dir}/${long}-${i}`);
 }
 
 /** Starts the CLI on a big tree, sends SIGINT once the first output arrived, and returns how it ended. */

@@ -5,6 +5,7 @@ import { createAio } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
 import { parseOptions } from '../../../packages/core/src/cli/options.js';
 import { Treescan } from '../../../packages/core/src/cli/treescan.js';
+import { stagedCore } from '../../helpers/staged.js';
 import { tempDir } from '../../helpers/tmp.js';
 import {
   asLines,
@@ -198,12 +199,27 @@ function dropPrivileges(ctx: { skip: (note?: string) => never }): string[] {
   ctx.skip('running as root with neither setpriv nor runuser: permission errors not tested');
 }
 
+/**
+ * Runs the CLI as another user from a world-readable staged copy: that user
+ * may not be able to enter the checkout (a clone under a 0700 directory).
+ */
+function runStagedCli(prefix: string[], args: string[], cwd: string) {
+  const [file, ...rest] = [...prefix, process.execPath, stagedCore().coreCli, ...args];
+  const result = spawnSync(file as string, rest, { cwd, timeout: 30_000 });
+  return {
+    status: result.status,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr.toString(),
+  };
+}
+
 describe('errors', () => {
   test('an unreadable subdirectory: one stderr line each, the rest printed, exit 1', (ctx) => {
     const prefix = dropPrivileges(ctx);
     const parent = tempDir('ioaio-cli-');
     makeLockedTree(parent);
-    const run = runCli(['tree'], { cwd: parent, prefix });
+    const run = runStagedCli(prefix, ['tree'], parent);
     // Deliberate difference: Perl on ext4/tmpfs lists `locked` as a plain file and says nothing
     // (docs/treescan-notes.md 4.2); we read dirent types, know it is a directory, and report it.
     expect({ ...outcome(run, '\n'), stderr: run.stderr.split('\n').sort() }).toEqual({
