@@ -9,15 +9,16 @@
 // or every name marked `type`). Type-only edges count like the others, except those listed in
 // kTypeOnlyAllowances, each with its reason.
 //
-//   node scripts/check-imports.mjs            # check; prints the folder graph on failure
-//   node scripts/check-imports.mjs --graph    # print the folder graph (edge kinds and files)
+//   node scripts/check-imports.mjs              # check; prints the folder graph on failure
+//   node scripts/check-imports.mjs --graph      # print the folder graph (edge kinds and files)
+//   node scripts/check-imports.mjs --src DIR    # another source tree (the tests use small ones)
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const kRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const kSrc = join(kRoot, 'packages/core/src');
+
 const kEntry = 'index.ts';
 
 /**
@@ -30,11 +31,11 @@ const kTypeOnlyAllowances = [
   { from: 'composite', to: 'context', reason: 'the context type a composite runs on' },
 ];
 
-/** Every .ts file under `dir`, as paths relative to src/. */
-function sourceFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
+/** Every .ts file under `src`, as paths relative to it. */
+function sourceFiles(src) {
+  return readdirSync(src, { withFileTypes: true, recursive: true })
     .filter((d) => d.isFile() && d.name.endsWith('.ts') && !d.name.endsWith('.d.ts'))
-    .map((d) => relative(kSrc, join(d.parentPath, d.name)))
+    .map((d) => relative(src, join(d.parentPath, d.name)))
     .sort();
 }
 
@@ -72,8 +73,8 @@ function isTypeOnly(node) {
 }
 
 /** The relative imports of one file: `{ from, to, typeOnly }` per declaration. */
-function importsOf(file, known) {
-  const text = readFileSync(join(kSrc, file), 'utf8');
+function importsOf(src, file, known) {
+  const text = readFileSync(join(src, file), 'utf8');
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   const edges = [];
   for (const node of source.statements) {
@@ -152,22 +153,35 @@ function successorsIn(edges) {
   return (v) => next.get(v) ?? [];
 }
 
-const files = sourceFiles(kSrc);
-const edges = files.flatMap((file) => importsOf(file, new Set(files)));
-const graph = folderGraph(edges);
-if (process.argv.includes('--graph')) {
-  printGraph(graph);
-  process.exit(0);
+/**
+ * The import graph of a source tree and its cycles: `folderCycles` (folders, allowances left out)
+ * and `fileCycles` (modules, value imports only), each a list of sorted node lists.
+ */
+export function importCycles(src) {
+  const files = sourceFiles(src);
+  const known = new Set(files);
+  const edges = files.flatMap((file) => importsOf(src, file, known));
+  const graph = folderGraph(edges);
+  const counted = graph.filter((e) => !allowed(e));
+  const folders = [...new Set(graph.flatMap((e) => [e.from, e.to]))];
+  const folderCycles = cycles(folders, successorsIn(counted));
+  const fileCycles = cycles(files, successorsIn(edges.filter((e) => !e.typeOnly)));
+  return { files, graph, folderCycles, fileCycles };
 }
-const counted = graph.filter((e) => !allowed(e));
-const folderCycles = cycles([...new Set(graph.flatMap((e) => [e.from, e.to]))], successorsIn(counted));
-const valueEdges = edges.filter((e) => !e.typeOnly);
-const fileCycles = cycles(files, successorsIn(valueEdges));
-for (const c of folderCycles) console.error(`check-imports: folders import each other: ${c.join(', ')}`);
-for (const c of fileCycles)
-  console.error(`check-imports: modules load each other (value imports): ${c.join(', ')}`);
-if (folderCycles.length > 0 || fileCycles.length > 0) {
-  printGraph(graph);
-  process.exit(1);
+
+function main(argv) {
+  const srcFlag = argv.indexOf('--src');
+  const src = resolve(kRoot, srcFlag < 0 ? 'packages/core/src' : (argv[srcFlag + 1] ?? ''));
+  const { files, graph, folderCycles, fileCycles } = importCycles(src);
+  if (argv.includes('--graph')) return printGraph(graph);
+  for (const c of folderCycles) console.error(`check-imports: folders import each other: ${c.join(', ')}`);
+  for (const c of fileCycles) console.error(`check-imports: modules load each other: ${c.join(', ')}`);
+  if (folderCycles.length > 0 || fileCycles.length > 0) {
+    printGraph(graph);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`check-imports: ${files.length} modules, ${graph.length} folder edges, no cycle`);
 }
-console.log(`check-imports: ${files.length} modules, ${graph.length} folder edges, no cycle`);
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));

@@ -18,7 +18,7 @@
 //   node scripts/check-shape.mjs <file...>   # check some files
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const kRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -116,7 +116,7 @@ function isExempt(node, text) {
 
 /** The violations of one file, as printable lines. */
 function checkFile(file) {
-  const text = readFileSync(join(kRoot, file), 'utf8');
+  const text = readFileSync(resolve(kRoot, file), 'utf8');
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found = [];
   const visit = (node) => {
@@ -139,10 +139,22 @@ function violationsOf(fn, source, file) {
   return found;
 }
 
-const files = process.argv.length > 2 ? process.argv.slice(2) : packageSources();
-const violations = files.flatMap(checkFile);
-for (const v of violations) console.error(`check-shape: ${v}`);
-if (violations.length > 0) process.exit(1);
-console.log(
-  `check-shape: ${files.length} files, every function within ${kMaxLines} lines and ${kMaxDepth} levels`,
-);
+/** The violations of `files` (paths absolute or relative to the repository root), as printable lines. */
+export function shapeViolations(files) {
+  return files.flatMap(checkFile);
+}
+
+function main(argv) {
+  const files = argv.length > 0 ? argv : packageSources();
+  const violations = shapeViolations(files);
+  for (const v of violations) console.error(`check-shape: ${v}`);
+  if (violations.length > 0) {
+    process.exitCode = 1;
+    return;
+  }
+  console.log(
+    `check-shape: ${files.length} files, every function within ${kMaxLines} lines and ${kMaxDepth} levels`,
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));

@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { operations } from '@ioaio/core';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
+import { importCycles } from '../scripts/check-imports.mjs';
+import { shapeViolations } from '../scripts/check-shape.mjs';
+import { tempDir } from './helpers/tmp.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const kPackages = ['core', 'rx'];
@@ -65,5 +69,70 @@ describe('the public face', () => {
       expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }),
     );
     expect(operations.stat.validate('/')).toBeUndefined();
+  });
+});
+
+/** Writes `files` (path → text) under a new temporary directory and returns it. */
+function tree(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('scripts/check-imports.mjs', () => {
+  const engine = { 'request.ts': 'export const r = 1;\n', 'index.ts': "export * from './a/x.js';\n" };
+  const cyclesOf = (src: string) => {
+    const { folderCycles, fileCycles } = importCycles(src);
+    return { folderCycles, fileCycles };
+  };
+
+  test('finds two folders that import each other, a type-only import included', () => {
+    const src = tree({
+      ...engine,
+      'a/x.ts': "import { y } from '../b/y.js';\nexport const x = y;\n",
+      'b/y.ts':
+        "import { r } from '../request.js';\nimport type { x } from '../a/x.js';\nexport const y = r;\n",
+    });
+    expect(cyclesOf(src)).toEqual({ folderCycles: [['a', 'b']], fileCycles: [] });
+  });
+
+  test('finds a load-order cycle between two modules of one folder', () => {
+    const src = tree({
+      ...engine,
+      'a/x.ts': "import { y } from './y.js';\nexport const x = 1;\n",
+      'a/y.ts': "import { x } from './x.js';\nexport const y = x;\n",
+    });
+    expect(cyclesOf(src)).toEqual({ folderCycles: [], fileCycles: [['a/x.ts', 'a/y.ts']] });
+  });
+
+  test('passes a layered tree: the entry importing everything closes no cycle', () => {
+    const src = tree({ ...engine, 'a/x.ts': "import { r } from '../request.js';\nexport const x = r;\n" });
+    expect(cyclesOf(src)).toEqual({ folderCycles: [], fileCycles: [] });
+  });
+});
+
+describe('scripts/check-shape.mjs', () => {
+  const deep =
+    'for (const a of xs) {\n  if (a) {\n    xs.map((b) => {\n      if (b) {\n        f();\n      }\n    });\n  }\n}\n';
+
+  test('names a function with blocks four deep, and one of 61 lines, with their lines', () => {
+    const file = join(tempDir(), 'shape.ts');
+    const long = Array.from({ length: 59 }, (_, i) => `  f(${i});`).join('\n');
+    writeFileSync(file, `function deep(xs: number[]) {\n${deep}}\nfunction long() {\n${long}\n}\n`);
+    expect(shapeViolations([file])).toEqual([
+      `${file}:1 deep: blocks 4 deep (at most 3)`,
+      `${file}:12 long: 61 lines (at most 60)`,
+    ]);
+  });
+
+  test('passes three levels, and an exception that gives its reason', () => {
+    const file = join(tempDir(), 'shape.ts');
+    const three = 'for (const a of xs) {\n  if (a) {\n    xs.map((b) => b && f());\n  }\n}\n';
+    const exempt = `// shape: a sample\nconst deep = (xs: number[]) => {\n${deep}};\n`;
+    writeFileSync(file, `function flat(xs: number[]) {\n${three}}\n${exempt}`);
+    expect(shapeViolations([file])).toEqual([]);
   });
 });
