@@ -222,6 +222,17 @@ describe('load reads regular files that report size 0 to their end', () => {
     });
   });
 
+  it('a small /proc file comes back in a buffer of its size, not a view that keeps a 64 KiB chunk alive', async () => {
+    child = spawn('sh', ['-c', 'read line', 'sh', 'small'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const ctx = createAio();
+    const data = await ctx.load(`/proc/${child.pid}/cmdline`);
+    // Small Buffers share Node's 8 KiB pool: the memory held is at most that, not the chunk read into.
+    expect({ text: data.toString('latin1'), heldAtMost8KiB: data.buffer.byteLength <= 8192 }).toEqual({
+      text: 'sh\0-c\0read line\0sh\0small\0',
+      heldAtMost8KiB: true,
+    });
+  });
+
   it('slurp of a /proc file from an offset, with a length, gives those bytes', async () => {
     child = spawn('sh', ['-c', 'read line', 'sh', 'x'.repeat(70_000), 'tail'], {
       stdio: ['pipe', 'ignore', 'ignore'],
