@@ -4,6 +4,8 @@ export type { NativeSystemError } from './errors.js';
 export { nativeError } from './errors.js';
 export { loadNativePool, type NativeUnavailable } from './load.js';
 export { kOp } from './ops.js';
+export { NativePool } from './pool.js';
+export { NativeStats, statsFrom } from './stats.js';
 export type {
   DirCallback,
   NativeBinding,
@@ -12,6 +14,4 @@ export type {
   NativeTimes,
   ResultCallback,
   StatCallback,
-} from './pool.js';
-export { NativePool } from './pool.js';
-export { NativeStats, statsFrom } from './stats.js';
+} from './types.js';

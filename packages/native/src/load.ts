@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { kF64PerRequest, kI32PerRequest, kOpCount, kStatFields } from './ops.js';
-import { type NativeBinding, NativePool, type NativePoolOptions } from './pool.js';
+import { NativePool } from './pool.js';
+import type { NativeBinding, NativePoolOptions } from './types.js';
 
 /** Why the native backend cannot run, in one line. */
 export interface NativeUnavailable {
