@@ -55,7 +55,7 @@ export function unwatchSignal(signal: AbortSignal, target: Cancellable): void {
   }
 }
 
-/** Watchers still registered for a signal (0 once every request settled); for tests. */
+/** Requests still watching a signal (0 once every one settled, or once the signal fired); for tests. */
 export function signalWatchCount(signal: AbortSignal): number {
   return watches.get(signal)?.targets.size ?? 0;
 }
