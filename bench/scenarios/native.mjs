@@ -14,7 +14,8 @@ const kRaw = 'node fs.stat cb K=64';
 const kNative = 'native pool stat, 4 threads, all queued';
 const kNativeStats = 'native pool stat, 4 threads, a NativeStats per result';
 const kNative2 = 'native pool stat, 2 threads, all queued';
-const kNop = 'native pool nop × 1,000,000, 4 threads';
+const kNop = 'native pool nop × 1,000,000, 4 threads, all queued';
+const kNopFed = 'native pool nop × 1,000,000, 4 threads, 10,000 in flight';
 const kNopCount = 1_000_000;
 
 /** @type {Array<import('../lib/rounds.mjs').Contender>} */
@@ -23,7 +24,8 @@ export const contenders = [
   { name: kNative, argv: (fx) => nodeScript('ioaio/native-stat.mjs', fx.paths, 4, 'raw') },
   { name: kNativeStats, argv: (fx) => nodeScript('ioaio/native-stat.mjs', fx.paths, 4, 'stats') },
   { name: kNative2, argv: (fx) => nodeScript('ioaio/native-stat.mjs', fx.paths, 2, 'raw') },
-  { name: kNop, argv: () => nodeScript('ioaio/native-nop.mjs', kNopCount, 4) },
+  { name: kNop, argv: () => nodeScript('ioaio/native-nop.mjs', kNopCount, 4, 'all') },
+  { name: kNopFed, argv: () => nodeScript('ioaio/native-nop.mjs', kNopCount, 4, 10_000) },
 ];
 
 function row(runs, name, vsRaw) {
@@ -51,7 +53,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
   if (peersOnly)
     return { markdown: 'native pool only; its peer runs with it.', runs: new Map(), targets: [] };
   const runs = await runRounds(contenders, { rounds, fixture, log, warmup: true });
-  const rows = contenders.map((c) => row(runs, c.name, c.name !== kNop));
+  const rows = contenders.map((c) => row(runs, c.name, c.name !== kNop && c.name !== kNopFed));
   const headers = [
     'contender',
     'median ops/s',
@@ -63,7 +65,10 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     'note',
   ];
   const vsRaw = pairedOf(runs, kNative, kRaw, 'opsPerSec');
-  const nop = median(field(runs.get(kNop), 'opsPerSec'));
+  const nop = Math.max(
+    median(field(runs.get(kNop), 'opsPerSec')),
+    median(field(runs.get(kNopFed), 'opsPerSec')),
+  );
   const targets = [
     targetRow(
       'native',
@@ -73,7 +78,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     ),
     targetRow(
       'native',
-      'nop throughput ≥ 1,000,000 requests/s',
+      'nop throughput ≥ 1,000,000 requests/s (the better of the two nop rows)',
       Number.isFinite(nop) ? nop >= 1_000_000 : null,
       `${fmt(nop)} requests/s`,
     ),

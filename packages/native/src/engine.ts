@@ -44,7 +44,8 @@ export class RequestEngine {
   readonly #outStat = new Float64Array(kResultSlots * kStatFields);
   #callbacks: Array<AnyCallback | undefined> = [];
   #kinds = new Uint8Array(1024);
-  #keep: Array<ArrayBufferView | undefined> = [];
+  /** Perf: only reads and writes keep a buffer, so a map, not an array as long as the id space. */
+  readonly #keep = new Map<number, ArrayBufferView>();
   readonly #freeIds: number[] = [];
   #nextId = 0;
   #pending = 0;
@@ -136,7 +137,7 @@ export class RequestEngine {
     this.#closed = true;
     this.#native.close(this.#handle);
     this.#callbacks = [];
-    this.#keep = [];
+    this.#keep.clear();
   }
 
   // ---- staging ----
@@ -211,7 +212,7 @@ export class RequestEngine {
     this.f64[f] = offset; // Invariant: C sees the view's own start (byteOffset included)
     this.f64[f + 1] = length;
     this.f64[f + 2] = position >= 0 ? position : -1;
-    this.#keep[this.i32[i * kI32PerRequest] as number] = buffer;
+    this.#keep.set(this.i32[i * kI32PerRequest] as number, buffer);
     return this.commit(i);
   }
 
@@ -312,7 +313,7 @@ export class RequestEngine {
     const cb = this.#callbacks[id];
     const kind = this.#kinds[id];
     this.#callbacks[id] = undefined;
-    this.#keep[id] = undefined;
+    if (this.#keep.size !== 0) this.#keep.delete(id);
     this.#freeIds.push(id);
     this.#pending--;
     if (cb === undefined) return;
