@@ -16,7 +16,10 @@ function nops(count, window) {
     let issued = 0;
     const cb = () => {
       if (++done === count) resolve(done);
-      else if (issued < count) issued++, pool.submitNop(0, cb);
+      else if (issued < count) {
+        issued++;
+        pool.submitNop(0, cb);
+      }
     };
     for (; issued < Math.min(window, count); issued++) pool.submitNop(0, cb);
   });
