@@ -7,6 +7,7 @@ export {
   READDIR_STAT_ORDER,
   type ReaddirxResult,
 } from './catalogue/directories.js';
+export { DirStream, type DirStreamOptions } from './catalogue/dir-stream.js';
 export type { StatOptions } from './catalogue/metadata.js';
 export type { NameOptions } from './catalogue/names.js';
 export { AioWorkingDirectory } from './composite/index.js';

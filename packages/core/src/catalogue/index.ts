@@ -1,5 +1,6 @@
 import { dataOperations } from './data.js';
 import { descriptorOperations } from './descriptors.js';
+import { dirStreamOperations } from './dir-stream.js';
 import { directoryOperations } from './directories.js';
 import { metadataOperations } from './metadata.js';
 import { nameOperations } from './names.js';
@@ -15,6 +16,7 @@ export const singleOperations = {
   ...metadataOperations,
   ...nameOperations,
   ...directoryOperations,
+  ...dirStreamOperations,
   ...dataOperations,
   ...specialOperations,
   ...unavailableOperations,
