@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  existsSync,
   linkSync,
   lstatSync,
   mkdirSync,
@@ -215,7 +216,8 @@ export function removeFifoPool(): void {
 /** A random world: the tree with files, hard links, symlinks (inside and out) and FIFOs; outside with a few files. */
 export function makeWorld(random: Random): World {
   const treeParent = freshDir(tmpdir(), 'ioaio-property-');
-  const outsideParent = freshDir('/dev/shm', 'ioaio-property-');
+  // Platform: without /dev/shm both trees share a file system and moves never take the copy path.
+  const outsideParent = freshDir(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ioaio-property-');
   const world = {
     tree: join(treeParent, 'tree'),
     outside: join(outsideParent, 'outside'),
