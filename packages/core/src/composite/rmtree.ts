@@ -126,6 +126,8 @@ class TreeRemoval {
   start(path: PathBytes): void {
     const root = stripTrailingSlashes(path);
     if (this.#refuseRoot(path, root)) return;
+    // Set first, so a caller's limit(0) (a pause) made after the call is kept.
+    this.#group.limit(kLimit);
     this.#group.add(
       this.#aio.lstat(root, {
         priority: this.#priority,
@@ -153,7 +155,6 @@ class TreeRemoval {
     if (!st.isDirectory()) return failGroup(this.#group, systemError('ENOTDIR', 'rmdir', String(root)));
     this.#group.signal.addEventListener('abort', () => this.#stop(), { once: true });
     this.#waiting.push(newTask(null, root));
-    if (this.#group.currentLimit === 0) this.#group.limit(kLimit);
     setFeeder(this.#group, () => this.#feed());
   }
 
@@ -326,8 +327,9 @@ class TreeRemoval {
   #entryDone(task: DirTask, err: NodeJS.ErrnoException | null): void {
     task.inFlight--;
     if (this.#stopped) return;
+    // An entry that vanished meanwhile is as good as removed.
     if (err === null) task.progress = true;
-    else this.#note(task, err);
+    else if (err.code !== 'ENOENT') this.#note(task, err);
     this.#settle(task);
   }
 
@@ -390,7 +392,7 @@ class TreeRemoval {
     return parent;
   }
 
-  /** First failure wins; an entry that vanished meanwhile is as good as removed. */
+  /** First failure wins; a subdirectory that vanished meanwhile is as good as removed. */
   #note(task: DirTask, err: NodeJS.ErrnoException): void {
     if (err.code === 'ENOENT' && task.parent !== null) return;
     if (this.#firstError === undefined) this.#firstError = err;
