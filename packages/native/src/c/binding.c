@@ -161,13 +161,17 @@ static int attach_buffer(napi_env env, ioaio_req *r, napi_value buffers, int32_t
 }
 
 /* Builds request `i` of the staging arrays; the path cursor advances past its bytes. */
-static int build_req(binding *b, ioaio_req *r, size_t i, const uint8_t **cursor, napi_value buffers) {
+static int build_req(binding *b, ioaio_req *r, size_t i, const uint8_t **cursor, const uint8_t *end,
+                     napi_value buffers) {
   const int32_t *in = b->in_i32 + i * IN_I32;
   memset(r, 0, offsetof(ioaio_req, out));
   r->id = in[0], r->type = in[1], r->pri = in[2], r->fd = in[3], r->int1 = in[4], r->int2 = in[5];
   memcpy(r->num, b->in_f64 + i * IN_F64, sizeof r->num);
   r->result = -ECANCELED;
   if (r->type < 0 || r->type >= T_COUNT || r->pri < 0 || r->pri >= IOAIO_LEVELS) return -EINVAL;
+  /* Invariant: both paths lie inside the bytes JavaScript handed over. */
+  size_t path_bytes = (size_t)(in[6] > 0 ? in[6] : 0) + (size_t)(in[7] > 0 ? in[7] : 0);
+  if (path_bytes > (size_t)(end - *cursor)) return -EINVAL;
   if (copy_path(&r->path, r->out.inline_path, *cursor, in[6]) != 0) return -ENOMEM;
   *cursor += in[6] > 0 ? in[6] : 0;
   if (copy_path(&r->path2, NULL, *cursor, in[7]) != 0) return -ENOMEM;
@@ -185,18 +189,20 @@ static void free_list(binding *b, ioaio_req *list) {
 }
 
 /* Builds `count` staged requests into a list; on failure frees what it built. */
-static int build_batch(binding *b, size_t count, const uint8_t *paths, napi_value buffers, ioaio_req **out) {
+static int build_batch(binding *b, size_t count, const uint8_t *paths, size_t path_len, napi_value buffers,
+                       ioaio_req **out) {
   ioaio_req *head = NULL, **tail = &head;
-  const uint8_t *cursor = paths;
+  const uint8_t *cursor = paths, *end = paths + path_len;
   int rc = 0;
   for (size_t i = 0; i < count && rc == 0; i++) {
-    ioaio_req *r = req_alloc(b);
-    if (r == NULL || ensure_slot(b, b->in_i32[i * IN_I32]) != 0) {
+    int32_t id = b->in_i32[i * IN_I32];
+    ioaio_req *r = id < 0 ? NULL : req_alloc(b);
+    if (r == NULL || ensure_slot(b, id) != 0) {
       free(r);
-      rc = -ENOMEM;
+      rc = id < 0 ? -EINVAL : -ENOMEM;
       break;
     }
-    rc = build_req(b, r, i, &cursor, buffers);
+    rc = build_req(b, r, i, &cursor, end, buffers);
     b->slots[r->id] = r;
     *tail = r;
     tail = &r->next;
@@ -220,7 +226,7 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   CALL(env, napi_get_value_uint32(env, argv[1], &count));
   const uint8_t *paths = typed_data(env, argv[2], &path_len);
   if (count > b->in_cap) return throw_errno(env, EINVAL, "batch larger than the staging arrays");
-  int rc = build_batch(b, count, paths, argv[3], &list);
+  int rc = build_batch(b, count, paths, path_len, argv[3], &list);
   if (rc != 0) return throw_errno(env, -rc, "invalid staged request");
   if (b->outstanding == 0 && count > 0) uv_ref((uv_handle_t *)&b->async);
   b->outstanding += count;
