@@ -11,6 +11,7 @@ export { DirStream, type DirStreamOptions } from './catalogue/dir-stream.js';
 export type { StatOptions } from './catalogue/metadata.js';
 export type { NameOptions } from './catalogue/names.js';
 export { AioWorkingDirectory } from './composite/index.js';
+export type { CopytreeOptions, CopytreeProgress, CopytreeResult } from './composite/copytree.js';
 export { joinPath, type PathBytes, stripTrailingSlashes } from './composite/path.js';
 export type { ScandirOptions, ScandirResult } from './composite/scandir.js';
 export type { WalkEncoding, WalkEntry, WalkOptions, WalkResult } from './composite/walk.js';

@@ -1,4 +1,5 @@
 import { copyOperation } from './copy.js';
+import { copytreeOperation } from './copytree.js';
 import { moveOperation } from './move.js';
 import { pathsyncOperation } from './pathsync.js';
 import { rmtreeOperation } from './rmtree.js';
@@ -30,6 +31,19 @@ export const compositeOperations = {
    * @see IO::AIO aio_copy
    */
   copy: copyOperation,
+  /**
+   * Copies a directory tree: directories, regular files through `copy` (so
+   * a file under its final name is always complete), symlinks recreated
+   * with the same target bytes (followed only with `followSymlinks`);
+   * owners, modes and times kept, a directory's once its contents are in.
+   * `dst` must not exist or be an empty directory, and must not lie inside
+   * `src`. FIFOs, sockets and devices are refused as `fs.cp` refuses them
+   * (with `onError`: reported and left out). At most `maxreq` file copies in
+   * flight; resolves with `{ files, dirs, symlinks, skipped }`.
+   * @example
+   * await aio.copytree('site', 'site.bak', { onProgress: (p) => console.log(p.files, '/', p.filesKnown) });
+   */
+  copytree: copytreeOperation,
   /**
    * Moves a regular file: renames; across file systems (`EXDEV`) copies as
    * `copy` does, then unlinks the source. Directories, links, special files
