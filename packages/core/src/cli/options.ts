@@ -126,6 +126,52 @@ function rest(arg: string | Buffer, start: number): string | Buffer {
 }
 
 /**
+ * One long option at `argv[i]` (`--name`, `--name=value`, `--grep VALUE`);
+ * returns the index of the last argument it used.
+ */
+function parseLong(argv: readonly (string | Buffer)[], i: number, options: TreescanOptions): number {
+  const raw = argv[i] as string | Buffer;
+  const arg = raw.toString();
+  const eq = arg.indexOf('=');
+  const name = arg.slice(2, eq < 0 ? undefined : eq);
+  const option = longOption(name);
+  if (option !== 'grep') {
+    if (eq >= 0) throw new UsageError(`option --${name} does not take an argument`);
+    options[option] = true;
+    return i;
+  }
+  const value = eq < 0 ? argv[i + 1] : rest(raw, eq + 1);
+  if (value === undefined) throw new UsageError('option --grep requires an argument');
+  options.grep = compileGrep(value);
+  return eq < 0 ? i + 1 : i;
+}
+
+/**
+ * A bundle of short options at `argv[i]` (`-0f`, `-gRE`, `-sg RE`); returns
+ * the index of the last argument it used.
+ */
+function parseShort(argv: readonly (string | Buffer)[], i: number, options: TreescanOptions): number {
+  const raw = argv[i] as string | Buffer;
+  const arg = raw.toString();
+  for (let j = 1; j < arg.length; j++) {
+    const letter = arg[j] as string;
+    const option = kShort.get(letter);
+    if (option === undefined) throw new UsageError(`unknown option: -${letter}`);
+    if (option !== 'grep') {
+      options[option] = true;
+      continue;
+    }
+    // -g takes the rest of the bundle, or else the next argument.
+    const inBundle = j + 1 < arg.length;
+    const value = inBundle ? rest(raw, j + 1) : argv[i + 1];
+    if (value === undefined) throw new UsageError('option -g requires an argument');
+    options.grep = compileGrep(value);
+    return inBundle ? i : i + 1;
+  }
+  return i;
+}
+
+/**
  * Parses treescan's command line: bundled short options (`-0f`), `-gRE` or
  * `-g RE`, long options and their unique prefixes, `--` ending options.
  * Options may also follow paths. No paths means `.`. An argument given as a
@@ -152,36 +198,9 @@ export function parseOptions(argv: readonly (string | Buffer)[]): TreescanOption
       options.paths.push(...argv.slice(i + 1));
       break;
     }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = arg.slice(2, eq < 0 ? undefined : eq);
-      const option = longOption(name);
-      if (option === 'grep') {
-        const value = eq < 0 ? argv[++i] : rest(raw, eq + 1);
-        if (value === undefined) throw new UsageError('option --grep requires an argument');
-        options.grep = compileGrep(value);
-      } else {
-        if (eq >= 0) throw new UsageError(`option --${name} does not take an argument`);
-        options[option] = true;
-      }
-      continue;
-    }
-    if (arg.startsWith('-') && arg.length > 1) {
-      for (let j = 1; j < arg.length; j++) {
-        const letter = arg[j] as string;
-        const option = kShort.get(letter);
-        if (option === undefined) throw new UsageError(`unknown option: -${letter}`);
-        if (option === 'grep') {
-          const value = j + 1 < arg.length ? rest(raw, j + 1) : argv[++i];
-          if (value === undefined) throw new UsageError('option -g requires an argument');
-          options.grep = compileGrep(value);
-          break;
-        }
-        options[option] = true;
-      }
-      continue;
-    }
-    options.paths.push(raw);
+    if (arg.startsWith('--')) i = parseLong(argv, i, options);
+    else if (arg.startsWith('-') && arg.length > 1) i = parseShort(argv, i, options);
+    else options.paths.push(raw);
   }
   if (options.paths.length === 0) options.paths.push('.');
   return options;
