@@ -15,6 +15,7 @@ export type Token =
   | { t: 'date'; ms: number }
   | { t: 'signal'; which: 'fresh' | 'aborted' | 'fake' | 'event-target' }
   | { t: 'fn' }
+  | { t: 'stream'; name: string }
   | { t: 'v'; v: unknown };
 
 /** One generated call: an operation, its positional arguments and its options. */
@@ -152,7 +153,11 @@ const bufferArb: fc.Arbitrary<Token> = fc.oneof(
   garbageArb.map(v),
 );
 
+/** A directory stream over a sandbox name (most of them directories). */
+const streamArb: fc.Arbitrary<Token> = nameArb.map((name): Token => ({ t: 'stream', name }));
+
 const kindArb: Record<Kind, fc.Arbitrary<Token>> = {
+  dirStream: fc.oneof({ weight: 3, arbitrary: streamArb }, { weight: 1, arbitrary: garbageArb.map(v) }),
   path: pathArb,
   pathOrFd: fc.oneof({ weight: 3, arbitrary: pathArb }, { weight: 2, arbitrary: fdArb }),
   fd: fdArb,
@@ -230,6 +235,7 @@ const optionsRecordArb = fc.record(
     types: fc.oneof(fc.boolean().map(v), garbageArb.map(v)),
     onEntries: fnOr(garbageArb),
     onError: fnOr(garbageArb),
+    onProgress: fnOr(garbageArb),
     followSymlinks: fc.oneof(fc.boolean().map(v), garbageArb.map(v)),
   },
   { requiredKeys: [] },
@@ -246,6 +252,7 @@ const optionsArb: fc.Arbitrary<Call['options']> = fc.oneof(
  * pool, and a call rejected at the door says nothing about that. Sizes include the huge valid ones.
  */
 const validKindArb: Record<Kind, fc.Arbitrary<Token>> = {
+  dirStream: streamArb,
   path: fc.record({
     t: fc.constant('name' as const),
     form: fc.constantFrom('string', 'buffer', 'uint8', 'url'),
@@ -301,6 +308,7 @@ const validOptionsArb: fc.Arbitrary<Call['options']> = fc.record(
     types: fc.boolean().map(v),
     onEntries: fc.constant<Token>({ t: 'fn' }),
     onError: fc.constant<Token>({ t: 'fn' }),
+    onProgress: fc.constant<Token>({ t: 'fn' }),
     followSymlinks: fc.boolean().map(v),
   },
   { requiredKeys: ['signal', 'callback'] },

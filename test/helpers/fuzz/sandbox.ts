@@ -2,6 +2,7 @@ import { mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
+import { DirStream } from '@ioaio/core';
 import { tempDir } from '../tmp.js';
 import type { Call, Token } from './arbitraries.js';
 import { kDeadFdBase } from './dead-fd.js';
@@ -26,6 +27,8 @@ export interface Sandbox {
   preAborted: unknown[];
   /** One record per `callback` option made: how often it was called, with what. */
   callbacks: { calls: number; errors: unknown[] }[];
+  /** The directory streams made: a batch closes them before it looks for leaked descriptors. */
+  streams: { close(): void }[];
   /** Called from inside every `callback` option (the result state): a place to cancel others from. */
   onCallback: () => void;
 }
@@ -90,6 +93,13 @@ function buffer(type: string, size: number): unknown {
   }
 }
 
+/** A DirStream over `path`, remembered in the sandbox so the batch can close it. */
+function dirStream(path: string, box: Sandbox): unknown {
+  const stream = new DirStream(path);
+  box.streams.push(stream);
+  return stream;
+}
+
 /** The value of `token` in `box`, for a parameter of `kind` (or the option `key`). */
 export function materialize(token: Token, kind: Kind | 'option', box: Sandbox, key = ''): unknown {
   switch (token.t) {
@@ -135,6 +145,8 @@ export function materialize(token: Token, kind: Kind | 'option', box: Sandbox, k
         box.onCallback();
       };
     }
+    case 'stream':
+      return dirStream(`${box.dir}/${token.name}`, box);
     default:
       return kind === 'fd' || kind === 'pathOrFd' ? safeFd(token.v, box) : token.v;
   }
@@ -174,6 +186,7 @@ export function pausedSandbox(): Sandbox {
     controllers: [],
     preAborted: [],
     callbacks: [],
+    streams: [],
     onCallback: () => {},
   };
 }
@@ -196,5 +209,5 @@ export function makeSandbox(): Sandbox {
     openSync(join(dir, 'f2'), 'r'),
     openSync(join(dir, 'd0'), 'r'),
   ];
-  return { dir, fds, controllers: [], preAborted: [], callbacks: [], onCallback: () => {} };
+  return { dir, fds, controllers: [], preAborted: [], callbacks: [], streams: [], onCallback: () => {} };
 }

@@ -1,4 +1,4 @@
-import { catalogue } from '@ioaio/core';
+import { operations } from '@ioaio/core';
 
 /*
  * What the argument fuzz knows about the catalogue: the kind of each
@@ -20,7 +20,8 @@ export type Kind =
   | 'id'
   | 'readdirFlags'
   | 'seconds'
-  | 'int';
+  | 'int'
+  | 'dirStream';
 
 /** What each parameter before the options object is, by operation (IO::AIO's order). */
 export const kSchema: Record<string, Kind[]> = {
@@ -66,18 +67,18 @@ export const kSchema: Record<string, Kind[]> = {
   mlock: ['buffer', 'int', 'int'],
   scandir: ['path'],
   copy: ['path', 'path'],
+  copytree: ['path', 'path'],
   move: ['path', 'path'],
   rmtree: ['path'],
   pathsync: ['path'],
   wd: ['path'],
   walk: ['path'],
+  readdirChunk: ['dirStream'],
 };
 
-/** Every operation of the catalogue, with its kind and the index of its options argument. */
-export const kOperations = catalogue as unknown as Record<
-  string,
-  { kind: 'single' | 'composite'; optsIndex: number }
->;
+/** Every operation of the public registry (`operations`), with its kind and the index of its options argument. */
+export const kOperations: Readonly<Record<string, { kind: 'single' | 'composite'; optsIndex: number }>> =
+  operations;
 /** The operation names, sorted. */
 export const kNames = Object.keys(kOperations).sort();
 
