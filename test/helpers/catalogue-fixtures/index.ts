@@ -1,5 +1,6 @@
 import { dataFixtures } from './data.js';
 import { descriptorFixtures } from './descriptors.js';
+import { dirStreamFixtures } from './dir-stream.js';
 import { type Fixture, unavailable } from './fixture.js';
 import { metadataFixtures } from './metadata.js';
 import { nameFixtures } from './names.js';
@@ -12,6 +13,7 @@ export const fixtures: Record<string, Fixture> = {
   ...metadataFixtures,
   ...nameFixtures,
   ...dataFixtures,
+  ...dirStreamFixtures,
   seek: unavailable('lseek', [0, 0, 0]),
   mknod: unavailable('mknod', ['never-made', 0o600, 0]),
   allocate: unavailable('fallocate', [0, 0, 0, 1]),
