@@ -385,6 +385,30 @@ describe('errors', () => {
     expect(ctx.nreqs).toBe(0);
   });
 
+  test('onError names a failed directory in the output encoding, also when its name is not valid UTF-8', async () => {
+    const root = tempDir();
+    const doomed = Buffer.concat([Buffer.from(`${root}/gone`), Buffer.from([0xfe])]);
+    const outcomes: unknown[] = [];
+    for (const encoding of ['utf8', 'buffer', 'latin1'] as const) {
+      mkdirSync(doomed);
+      const failed: unknown[] = [];
+      await createAio().walk(root, {
+        encoding,
+        onError: (err, dir) => failed.push([(err as NodeJS.ErrnoException).code, dir]),
+        onEntries: (dir) => {
+          if (dir.length === Buffer.byteLength(root)) rmdirSync(doomed);
+        },
+        // One loop over the three encodings: the overloads each take one.
+      } as WalkOptions & { encoding: 'utf8' });
+      outcomes.push(failed);
+    }
+    expect(outcomes).toEqual([
+      [['ENOENT', `${root}/gone\ufffd`]],
+      [['ENOENT', doomed]],
+      [['ENOENT', doomed.toString('latin1')]],
+    ]);
+  });
+
   test('an unreadable subdirectory without onError fails the walk', async () => {
     const { root, doomed } = treeWithDoomed();
     const ctx = createAio();
