@@ -9,13 +9,11 @@ const kChild = fileURLToPath(new URL('./children/robust.mjs', import.meta.url));
 const kChildTimeoutMs = 120_000;
 
 /** Runs one mode of the child; `json` is its last stdout line parsed, when there is one. */
-function child(mode: string): {
-  status: number | null;
-  signal: string | null;
-  json: unknown;
-  stderr: string;
-} {
-  const r = spawnSync(process.execPath, [kChild, mode, tempDir()], {
+function child(
+  mode: string,
+  nodeFlags: string[] = [],
+): { status: number | null; signal: string | null; json: unknown; stderr: string } {
+  const r = spawnSync(process.execPath, [...nodeFlags, kChild, mode, tempDir()], {
     encoding: 'utf8',
     timeout: kChildTimeoutMs,
   });
@@ -57,6 +55,14 @@ describe.skipIf(unavailable !== undefined)(
 
     it('terminating a worker thread whose pool is blocked on a FIFO does not hang, and the process exits', () => {
       expect(child('fifoWorker')).toMatchObject({ status: 0, signal: null, json: { terminated: 1 } });
+    });
+
+    it('pools dropped without close are collected and their threads exit', () => {
+      expect(child('dropped', ['--expose-gc'])).toMatchObject({
+        status: 0,
+        signal: null,
+        json: { pools: 50, threadsLeft: 0 },
+      });
     });
   },
 );

@@ -1,7 +1,7 @@
 // A child process for the native pool's robustness tests.  argv: MODE DIR
 // Prints one JSON line (or nothing, when the mode ends in process.exit) and exits.
 import { execFileSync } from 'node:child_process';
-import { constants, writeFileSync } from 'node:fs';
+import { constants, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadNativePool } from '../../../packages/native/dist/index.js';
@@ -104,6 +104,26 @@ const modes = {
     console.log(JSON.stringify({ terminated: code }));
   },
 };
+
+/** Threads of this process now (Linux). */
+const threadCount = () => readdirSync('/proc/self/task').length;
+
+Object.assign(modes, {
+  // 50 pools used once and dropped unclosed: collected, their threads gone. Needs --expose-gc.
+  async dropped() {
+    const before = threadCount();
+    for (let i = 0; i < 50; i++) {
+      const pool = newPool({ threads: 2, maxIdle: 2 });
+      await new Promise((resolve) => pool.submitNop(0, resolve));
+    }
+    // Bounded: a leak ends the loop and shows in the counts.
+    for (let i = 0; i < 500 && threadCount() > before; i++) {
+      globalThis.gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    console.log(JSON.stringify({ pools: 50, threadsLeft: threadCount() - before }));
+  },
+});
 
 const run = modes[mode];
 if (run === undefined) throw new Error(`unknown mode ${mode}`);

@@ -48,6 +48,7 @@ typedef struct binding {
   size_t nslots;
   ioaio_req *free_reqs;
   size_t nfree, outstanding;
+  int busy; /* requests outstanding: the handle is ref'd and on_results held strongly */
   int closed, close_done, js_alive;
 } binding;
 
@@ -64,6 +65,24 @@ static void throw_failure(napi_env env, const char *what) {
 static napi_value throw_errno(napi_env env, int err, const char *what) {
   napi_throw_error(env, "ERR_IOAIO_NATIVE", err == ENOMEM ? "out of memory" : what);
   return NULL;
+}
+
+/*
+ * Invariant: while requests are outstanding the loop is kept alive and the result
+ * callback is held strongly; when idle, neither, so an idle process exits and a pool
+ * JavaScript dropped can be collected (its finalizer then closes it).
+ */
+static void set_busy(binding *b, int busy) {
+  if (b->busy == busy) return;
+  b->busy = busy;
+  uint32_t unused;
+  if (busy) {
+    uv_ref((uv_handle_t *)&b->async);
+    napi_reference_ref(b->env, b->on_results, &unused);
+  } else {
+    uv_unref((uv_handle_t *)&b->async);
+    napi_reference_unref(b->env, b->on_results, &unused);
+  }
 }
 
 /* ---- request blocks: recycled on the main thread ---- */
@@ -228,8 +247,8 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   if (count > b->in_cap) return throw_errno(env, EINVAL, "batch larger than the staging arrays");
   int rc = build_batch(b, count, paths, path_len, argv[3], &list);
   if (rc != 0) return throw_errno(env, -rc, "invalid staged request");
-  if (b->outstanding == 0 && count > 0) uv_ref((uv_handle_t *)&b->async);
   b->outstanding += count;
+  if (count > 0) set_busy(b, 1);
   rc = pool_submit(b->pool, list);
   if (rc != 0) return throw_errno(env, -rc, "cannot start a worker thread");
   return NULL;
@@ -334,8 +353,6 @@ static void release_chunk(binding *b, ioaio_req **taken, size_t n) {
     req_release(b, taken[i]);
   }
   b->outstanding -= n;
-  /* An idle pool must not keep the process alive. */
-  if (b->outstanding == 0) uv_unref((uv_handle_t *)&b->async);
 }
 
 /* A failure here has no JavaScript caller: it becomes an uncaught exception. */
@@ -348,7 +365,7 @@ static void raise_uncaught(napi_env env, const char *what) {
 static void call_js(binding *b, size_t n, napi_value extras) {
   napi_env env = b->env;
   napi_value fn, global, argv[2], unused;
-  if (napi_get_reference_value(env, b->on_results, &fn) != napi_ok ||
+  if (napi_get_reference_value(env, b->on_results, &fn) != napi_ok || fn == NULL ||
       napi_get_global(env, &global) != napi_ok || napi_get_undefined(env, &argv[1]) != napi_ok) {
     raise_uncaught(env, "cannot reach the result callback");
     return;
@@ -375,6 +392,8 @@ static void on_async(uv_async_t *handle) {
     if (fill_chunk(b, taken, n, &extras) != 0) raise_uncaught(b->env, "cannot build a readdir result");
     release_chunk(b, taken, n);
     call_js(b, n, extras);
+    /* After the call, which may have submitted more (or closed the pool). */
+    if (!b->closed && b->outstanding == 0) set_busy(b, 0);
     napi_close_handle_scope(b->env, scope);
   }
   /* Perf: one chunk per loop turn, so timers and I/O run between chunks of a flood. */
@@ -509,7 +528,8 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   binding *b = calloc(1, sizeof *b);
   if (b == NULL) return throw_errno(env, ENOMEM, "out of memory");
   b->env = env;
-  if (take_arrays(env, b, argv + 1) == NULL || napi_create_reference(env, argv[6], 1, &b->on_results) != napi_ok) {
+  /* Weak while idle (see set_busy). */
+  if (take_arrays(env, b, argv + 1) == NULL || napi_create_reference(env, argv[6], 0, &b->on_results) != napi_ok) {
     abandon(env, b);
     return NULL;
   }
