@@ -87,20 +87,25 @@ function dieIfStuck(): void {
   setTimeout(() => process.kill(process.pid, 'SIGINT'), kInterruptGraceMs).unref();
 }
 
+/**
+ * The line for an error that escaped the scan: a coded error (a system call
+ * that failed) is its code and words, no stack; anything else is a bug, shown
+ * with its stack so it can be reported.
+ */
+function failureLine(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string') return err.stack ?? err.message;
+  // Node's messages already start with the code: "ENOSPC: no space left on device, write".
+  return err.message.startsWith(`${code}:`) ? err.message : `${code}: ${err.message}`;
+}
+
 main(rawArgs(process.argv.slice(2))).then(
   (status) => {
     process.exitCode = status;
   },
   (err: unknown) => {
-    // A coded error (a system call that failed) is one line; anything else is a bug, shown with its stack.
-    const coded = err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
-    const text =
-      err instanceof Error
-        ? coded
-          ? `${(err as NodeJS.ErrnoException).code}: ${err.message}`
-          : (err.stack ?? err.message)
-        : String(err);
-    process.stderr.write(`treescan: ${text}\n`);
+    process.stderr.write(`treescan: ${failureLine(err)}\n`);
     process.exitCode = 1;
   },
 );
