@@ -15,6 +15,10 @@ async function outcome<T>(p: PromiseLike<T>): Promise<{ value: T } | { error: un
   }
 }
 
+/** 'ok', or the error's code. */
+const outcomeName = (err: unknown): string =>
+  err === null ? 'ok' : String((err as { code?: unknown }).code);
+
 const abortShape = (cause?: unknown) =>
   expect.objectContaining({ name: 'AbortError', code: 'ABORT_ERR', cause });
 
@@ -355,6 +359,38 @@ describe('cycles', () => {
     const outcomes = await Promise.all([outcome(a), outcome(b)]);
     expect(outcomes).toEqual([{ error: abortShape('stop') }, { error: abortShape('stop') }]);
     expect(ctx.nreqs).toBe(0);
+  });
+});
+
+describe('settling and cancelling run as work lists', () => {
+  test('a group callback that cancels another group during a completion: every group settles once, in order', async () => {
+    const paused = createAio({ maxParallel: 0 });
+    const ctx = createAio();
+    const events: string[] = [];
+    const record = (name: string) => (err: unknown) => events.push(`${name}:${outcomeName(err)}`);
+    const outer = ctx.group({ callback: record('outer') });
+    const b = ctx.group({ callback: record('b') });
+    const a = ctx.group({
+      callback: (err) => {
+        record('a')(err);
+        b.cancel('from a');
+        events.push(`a: b is ${b.state}`);
+      },
+    });
+    outer.add(a, b);
+    a.add(ctx.nop({ callback: record('a1') }));
+    b.add(paused.nop({ callback: record('b1') }));
+    await Promise.all([outcome(outer), outcome(a), outcome(b)]);
+    expect(events).toEqual([
+      'a1:ok',
+      'a:ok',
+      // The ready member is done at once; its group settles once the completion in progress is applied.
+      'b1:ABORT_ERR',
+      'a: b is execute',
+      'b:ABORT_ERR',
+      'outer:ok',
+    ]);
+    expect([ctx.nreqs, paused.nreqs]).toEqual([0, 0]);
   });
 });
 
