@@ -8,12 +8,13 @@ import { destroyWorld, makeWorld, removeFifoPool, type World } from '../helpers/
 import { replayHint, seededRandom, testSeed } from '../helpers/seeded.js';
 
 /*
- * The data-safety property of copy, move and rmtree. For random sequences
+ * The data-safety property of copy, move, rmtree and copytree. For random sequences
  * over a random small tree (hard links, symlinks inside and to an outside
  * tree on another file system, FIFOs) with random cancels:
  * - every regular file outside the operation's declared targets keeps its
  *   bytes and its path, and no file appears there (copy: dst; move: src and
- *   dst; rmtree: the tree its path names, never through a symlink);
+ *   dst; copytree: the tree under dst; rmtree: the tree its path names,
+ *   never through a symlink);
  * - copy never changes its source; a move's source bytes are at dst once it
  *   resolved, else at src or dst; a destination is its old self or the
  *   complete copy, never partial;
@@ -85,7 +86,7 @@ async function sequence(seed: number): Promise<SequenceReport> {
   return report;
 }
 
-it(`copy, move and rmtree never change what they were not asked to touch (${runs} random sequences)`, async () => {
+it(`copy, move, rmtree and copytree never change what they were not asked to touch (${runs} random sequences)`, async () => {
   const failed: SequenceReport[] = [];
   for (let i = 0; i < runs; i++) {
     const report = await sequence((baseSeed + i) >>> 0);

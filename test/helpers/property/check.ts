@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { declaredTargets, entryPath, isTarget, type Op, type Target } from './ops.js';
 import { digest, fileContents, type PathState, pathState, regularBytes, type World } from './sandbox.js';
 
@@ -13,7 +14,10 @@ export interface Before {
   contents: Map<string, string>;
   /** copy: the source's bytes (following symlinks), when it is a regular file. */
   srcDigest: string | null;
-  /** move: the source entry's state and, for a directory, its files by relative path. */
+  /**
+   * move: the source entry's state and, for a directory, its files by relative path;
+   * copytree: the source directory (its root followed) and its files.
+   */
   srcEntry: string | null;
   srcState: PathState;
   srcFiles: Map<string, string>;
@@ -31,6 +35,17 @@ function filesUnder(contents: Map<string, string>, dir: string | null): Map<stri
   return out;
 }
 
+/** The entry a source names: copytree follows a symlink root, copy and move judge the entry itself. */
+function sourceEntry(op: Op, src: string): string | null {
+  if (op.name === 'rmtree') return null;
+  if (op.name !== 'copytree') return entryPath(src);
+  try {
+    return realpathSync(src);
+  } catch {
+    return null;
+  }
+}
+
 const stateOf = (entry: string | null): PathState => (entry === null ? 'unnamed' : pathState(entry));
 
 /** Takes what `judge` needs, before `op` runs. */
@@ -38,7 +53,7 @@ export function before(world: World, op: Op): Before {
   const contents = fileContents(world);
   const [src = '', dst = ''] = op.args;
   const bytes = op.name === 'copy' ? regularBytes(src) : null;
-  const srcEntry = op.name === 'rmtree' ? null : entryPath(src);
+  const srcEntry = sourceEntry(op, src);
   const dstEntry = op.name === 'rmtree' ? null : entryPath(dst);
   return {
     op,
@@ -113,11 +128,24 @@ function judgeMove(b: Before, after: Map<string, string>, result: string): strin
   return out;
 }
 
+/** copytree resolves only with every file of the source tree at the same place under dst. */
+function judgeCopytree(b: Before, after: Map<string, string>, result: string): string[] {
+  if (result !== 'ok') return [];
+  const out: string[] = [];
+  for (const [rel, hash] of b.srcFiles) {
+    const now = b.dstEntry === null ? undefined : after.get(b.dstEntry + rel);
+    if (now !== hash)
+      out.push(`copytree resolved but ${b.dstEntry}${rel} is ${now ?? 'absent'}, not ${hash}`);
+  }
+  return out;
+}
+
 /** The violations of one operation that settled with `result`, judged against the world now. */
 export function judge(world: World, b: Before, result: string): string[] {
   const after = fileContents(world);
   const out = outsideTargets(b, after);
   if (b.op.name === 'copy') out.push(...judgeCopy(b, after, result));
   if (b.op.name === 'move') out.push(...judgeMove(b, after, result));
+  if (b.op.name === 'copytree') out.push(...judgeCopytree(b, after, result));
   return out;
 }

@@ -14,7 +14,7 @@ export interface CancelPlan {
 
 /** One operation of a sequence, with the paths as they are passed. */
 export interface Op {
-  name: 'copy' | 'move' | 'rmtree';
+  name: 'copy' | 'move' | 'rmtree' | 'copytree';
   args: string[];
   cancel: CancelPlan;
 }
@@ -60,8 +60,9 @@ function isRealDir(path: string): boolean {
 /**
  * What the operation is declared to change: copy its dst only; move its src
  * and dst (with what lies under them: a directory renamed moves its
- * subtree); rmtree the tree its path names, never through a symlink (a
- * symlink root, or a last component `.` or `..`, names nothing it may remove).
+ * subtree); copytree the tree under its dst; rmtree the tree its path names,
+ * never through a symlink (a symlink root, or a last component `.` or `..`,
+ * names nothing it may remove).
  */
 export function declaredTargets(op: Op): Target[] {
   const named = (path: string | undefined, subtree: boolean): Target[] => {
@@ -69,6 +70,7 @@ export function declaredTargets(op: Op): Target[] {
     return entry === null ? [] : [{ path: entry, subtree }];
   };
   if (op.name === 'copy') return named(op.args[1], false);
+  if (op.name === 'copytree') return named(op.args[1], true);
   if (op.name === 'move') return [...named(op.args[0], true), ...named(op.args[1], true)];
   const root = entryPath(op.args[0] as string);
   return root !== null && isRealDir(root) ? [{ path: root, subtree: true }] : [];
@@ -171,6 +173,28 @@ function pickRmtreeRoot(random: Random, world: World, entries: Entry[]): string 
   return join(world.tree, 'no-such-dir');
 }
 
+/** A copytree source: a directory (now and then the tree itself), a symlink to one, a file, or nothing. */
+function pickTreeSource(random: Random, world: World, entries: Entry[]): string {
+  const inner = ofKind(entries, 'dir')
+    .filter((e) => e.depth >= 1)
+    .map((e) => e.path);
+  const roll = random.int(8);
+  if (roll < 4) return pickOr(random, inner, world.tree);
+  if (roll < 6)
+    return pickOr(
+      random,
+      dirLinks(entries).map((e) => e.path),
+      world.tree,
+    );
+  if (roll === 6)
+    return pickOr(
+      random,
+      ofKind(entries, 'file').map((e) => e.path),
+      world.tree,
+    );
+  return join(world.tree, 'no-such-dir');
+}
+
 function pickCancel(random: Random): CancelPlan {
   const how = random.pick(['none', 'none', 'cancel', 'abort'] as const);
   const by = random.pick(['steps', 'turns'] as const);
@@ -180,9 +204,17 @@ function pickCancel(random: Random): CancelPlan {
 /** The next operation of a sequence, its paths chosen from the world as it is now. */
 export function nextOp(random: Random, world: World): Op {
   const entries = worldEntries(world);
-  const name = random.pick(['copy', 'copy', 'move', 'move', 'rmtree'] as const);
+  const name = random.pick(['copy', 'copy', 'move', 'move', 'rmtree', 'copytree'] as const);
   const cancel = pickCancel(random);
   if (name === 'rmtree') return { name, args: [pickRmtreeRoot(random, world, entries)], cancel };
+  if (name === 'copytree') {
+    // Mostly a new name, so that copies also complete; else the destinations copy and move get.
+    const src = pickTreeSource(random, world, entries);
+    const dst = random.chance(0.5)
+      ? join(random.pick([world.tree, world.outside]), `t${random.int(1000)}`)
+      : pickDestination(random, world, entries, src);
+    return { name, args: [src, dst], cancel };
+  }
   const src = pickSource(random, world, entries);
   return { name, args: [src, pickDestination(random, world, entries, src)], cancel };
 }
