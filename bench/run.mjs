@@ -1,7 +1,7 @@
 // `pnpm bench`: every scenario, ioaio against its peers, in one run; writes
 // bench/RESULTS.md (progress on stderr). A run of some scenarios only writes
 // bench/results/raw/RESULTS-partial.md unless --out is given.
-// usage: node bench/run.mjs [--rounds N] [--out FILE] [stat|sweep|priority|walk|memory|scaling|feeder|abort|native ...]
+// usage: node bench/run.mjs [--rounds N] [--out FILE] [stat|sweep|priority|walk|memory|scaling|feeder|abort|native|copytree ...]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { machineInfo, machineMarkdown } from './lib/machine.mjs';
 import { fmt, markdownTable, ratio } from './lib/table.mjs';
 import { ensureTrees } from './make-tree.mjs';
 import * as abort from './scenarios/abort.mjs';
+import * as copytree from './scenarios/copytree.mjs';
 import * as feeder from './scenarios/feeder.mjs';
 import * as memory from './scenarios/memory.mjs';
 import * as native from './scenarios/native.mjs';
@@ -22,7 +23,7 @@ import * as stat from './scenarios/stat.mjs';
 import * as sweep from './scenarios/sweep.mjs';
 import * as walk from './scenarios/walk.mjs';
 
-const kScenarios = { stat, sweep, priority, walk, memory, scaling, feeder, abort, native };
+const kScenarios = { stat, sweep, priority, walk, memory, scaling, feeder, abort, native, copytree };
 const kPackages = ['@ioaio/core', 'fdir', '@nodelib/fs.walk', 'p-limit', 'p-queue'];
 const kBudgetSeconds = 60;
 /** The rule for the default maxParallel: keep this share of raw throughput… */

@@ -1,0 +1,17 @@
+// ioaio: `aio.copytree(SRC, DST, { maxreq })` on a fresh context.  argv: SRC DST MAXREQ MAXPARALLEL
+// MAXREQ and MAXPARALLEL: integers, or 'default'. Prints the copy's time, the entries under DST and
+// copytree's own counts; DST is removed after, outside the timing.
+import fs from 'node:fs';
+import { createAio } from '@ioaio/core';
+import { emit, msSince } from '../lib/report.mjs';
+
+const [src, dst, maxreq, depth] = process.argv.slice(2);
+const ctx = depth === 'default' ? createAio() : createAio({ maxParallel: Number(depth) });
+const options = maxreq === 'default' ? {} : { maxreq: Number(maxreq) };
+await ctx.nop(); // untimed: starts libuv's threads
+const t0 = performance.now();
+const counts = await ctx.copytree(src, dst, options);
+const ms = msSince(t0);
+const entries = fs.readdirSync(dst, { recursive: true }).length;
+fs.rmSync(dst, { recursive: true, force: true });
+emit({ ms, entries, ...counts });

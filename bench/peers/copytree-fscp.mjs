@@ -1,0 +1,12 @@
+// Peer: `fs.promises.cp(SRC, DST, { recursive: true })`.  argv: SRC DST
+// Prints the copy's time and the entries under DST; DST is removed after, outside the timing.
+import fs from 'node:fs';
+import { emit, msSince } from '../lib/report.mjs';
+
+const [src, dst] = process.argv.slice(2);
+const t0 = performance.now();
+await fs.promises.cp(src, dst, { recursive: true });
+const ms = msSince(t0);
+const entries = fs.readdirSync(dst, { recursive: true }).length;
+fs.rmSync(dst, { recursive: true, force: true });
+emit({ ms, entries });
