@@ -125,7 +125,41 @@ export class RequestEngine {
     this.#staged = 0;
     this.#pathBytes = 0;
     this.#buffers = [];
-    this.#native.submit(this.#handle, count, this.#paths, buffers);
+    try {
+      this.#native.submit(this.#handle, count, this.#paths, buffers);
+    } catch (error) {
+      const { code, errno } = error as { code?: unknown; errno?: unknown };
+      if (code !== 'ERR_IOAIO_NATIVE_REFUSED' || typeof errno !== 'number') throw error;
+      this.#failBatch(count, errno);
+    }
+  }
+
+  /**
+   * C queued nothing of the batch (out of memory): each of its requests completes with
+   * `errno`, on a later tick, so no callback runs inside the submit call.
+   */
+  #failBatch(count: number, errno: number): void {
+    const ids = Array.from({ length: count }, (_, i) => this.i32[i * kI32PerRequest] as number);
+    process.nextTick(() => {
+      for (const id of ids) this.#complete(id, errno);
+    });
+  }
+
+  #complete(id: number, errno: number): void {
+    const cb = this.#callbacks[id];
+    const kind = this.#kinds[id];
+    this.#release(id);
+    if (cb === undefined) return;
+    if (kind === kKindStat) (cb as StatCallback)(errno, this.#outStat, 0);
+    else if (kind === kKindDir) (cb as DirCallback)(errno, undefined);
+    else (cb as ResultCallback)(errno, 0);
+  }
+
+  #release(id: number): void {
+    this.#callbacks[id] = undefined;
+    if (this.#keep.size !== 0) this.#keep.delete(id);
+    this.#freeIds.push(id);
+    this.#pending--;
   }
 
   /**
@@ -312,10 +346,7 @@ export class RequestEngine {
     const result = this.#outRes[i] as number;
     const cb = this.#callbacks[id];
     const kind = this.#kinds[id];
-    this.#callbacks[id] = undefined;
-    if (this.#keep.size !== 0) this.#keep.delete(id);
-    this.#freeIds.push(id);
-    this.#pending--;
+    this.#release(id);
     if (cb === undefined) return;
     const errno = Math.min(result, 0);
     if (kind === kKindStat) (cb as StatCallback)(errno, this.#outStat, i * kStatFields);

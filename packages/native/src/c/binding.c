@@ -85,6 +85,18 @@ static void set_busy(binding *b, int busy) {
   }
 }
 
+/* Nothing of the batch was queued: JavaScript completes its requests with `rc` (-errno). */
+static napi_value throw_refused(napi_env env, int rc) {
+  napi_value code, msg, err, num;
+  CALL(env, napi_create_string_utf8(env, "ERR_IOAIO_NATIVE_REFUSED", NAPI_AUTO_LENGTH, &code));
+  CALL(env, napi_create_string_utf8(env, "the native pool refused a batch", NAPI_AUTO_LENGTH, &msg));
+  CALL(env, napi_create_error(env, code, msg, &err));
+  CALL(env, napi_create_int32(env, rc, &num));
+  CALL(env, napi_set_named_property(env, err, "errno", num));
+  napi_throw(env, err);
+  return NULL;
+}
+
 /* ---- request blocks: recycled on the main thread ---- */
 
 static ioaio_req *req_alloc(binding *b) {
@@ -246,7 +258,7 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   const uint8_t *paths = typed_data(env, argv[2], &path_len);
   if (count > b->in_cap) return throw_errno(env, EINVAL, "batch larger than the staging arrays");
   int rc = build_batch(b, count, paths, path_len, argv[3], &list);
-  if (rc != 0) return throw_errno(env, -rc, "invalid staged request");
+  if (rc != 0) return throw_refused(env, rc);
   b->outstanding += count;
   if (count > 0) set_busy(b, 1);
   rc = pool_submit(b->pool, list);
