@@ -230,3 +230,18 @@ export function rejectedWithoutReason(): Error {
 export function invalidThis(type: string): CodedError<TypeError> {
   return coded(new TypeError(`Value of "this" must be of type ${type}`), 'ERR_INVALID_THIS');
 }
+
+/**
+ * `RangeError [ERR_FS_FILE_TOO_LARGE]`: a whole-file read (load, slurp)
+ * would need one Buffer of more than `max` bytes, the limit `fs.readFile`
+ * keeps on every Node version. `bytes` says how much was asked for: a
+ * count, or "at least N" when the end of the file was not known yet.
+ */
+export function fileTooLarge(bytes: string, max: number): CodedError<RangeError> {
+  return coded(
+    new RangeError(
+      `File range (${bytes} bytes) is greater than ${max} bytes, the most load and slurp read into one Buffer`,
+    ),
+    'ERR_FS_FILE_TOO_LARGE',
+  );
+}

@@ -1,6 +1,5 @@
-import { kMaxLength } from 'node:buffer';
 import * as fs from 'node:fs';
-import { notRegularFile } from '../errors.js';
+import { fileTooLarge, notRegularFile } from '../errors.js';
 import type { Done, RequestOptions, RunningRequest } from '../request.js';
 import {
   type PathLike,
@@ -73,6 +72,14 @@ export interface SlurpArgs {
 const kMaxReadBytes = 2 ** 30;
 
 /**
+ * Most bytes load and slurp give in one Buffer: `fs.readFile`'s limit
+ * (2 GiB - 1). Platform: buffer.kMaxLength is 4 GiB on Node 20 and 2^53 - 1
+ * from Node 22 on; this fixed limit makes a large file fail the same way on
+ * every version, at fstat, before gigabytes are allocated and read.
+ */
+const kMaxSlurpBytes = 2 ** 31 - 1;
+
+/**
  * Platform: O_NONBLOCK makes open(2) of a FIFO return at once instead of
  * holding a pool thread until a writer comes; O_NOCTTY keeps a terminal from
  * becoming the process's controlling one. Neither changes how a regular file
@@ -89,12 +96,8 @@ interface SlurpRange {
   first: number;
 }
 
-function tooLarge(size: number): NodeJS.ErrnoException {
-  const error = new RangeError(
-    `File size (${size}) is greater than ${kMaxLength} bytes, the largest possible Buffer`,
-  ) as NodeJS.ErrnoException;
-  error.code = 'ERR_FS_FILE_TOO_LARGE';
-  return error;
+function tooLarge(bytes: string): NodeJS.ErrnoException {
+  return fileTooLarge(bytes, kMaxSlurpBytes);
 }
 
 /**
@@ -119,10 +122,13 @@ function slurpRange(a: SlurpArgs, size: number): SlurpRange {
   return { start, limit, first: Math.min(limit, known > 0 ? known : kChunkBytes) };
 }
 
-/** A buffer twice as big (at most `limit`) holding the `filled` bytes read so far. */
-function grow(buffer: Buffer, filled: number, limit: number): Buffer | NodeJS.ErrnoException {
-  const size = Math.min(limit, Math.max(buffer.length * 2, kChunkBytes));
-  if (size > kMaxLength) return tooLarge(size);
+/**
+ * A buffer twice as big (at most `limit` and kMaxSlurpBytes) holding the
+ * `filled` bytes read so far; an error when `needed` bytes do not fit even so.
+ */
+function grow(buffer: Buffer, filled: number, needed: number, limit: number): Buffer | NodeJS.ErrnoException {
+  const size = Math.min(limit, Math.max(buffer.length * 2, needed, kChunkBytes), kMaxSlurpBytes);
+  if (size < needed) return tooLarge(`at least ${needed}`);
   const grown = Buffer.allocUnsafe(size);
   buffer.copy(grown, 0, 0, filled);
   return grown;
@@ -133,36 +139,52 @@ function grow(buffer: Buffer, filled: number, limit: number): Buffer | NodeJS.Er
  * half of the one read into. Perf: a /proc file reports size 0, so it is read
  * into a 64 KiB chunk; a view of 60 bytes would keep all of it alive for as
  * long as the caller keeps the result. At most half is copied, so the peak
- * stays under 1.5 times the buffer.
+ * stays under 1.5 times the buffer. Platform: the copy is not taken from
+ * Node's shared pool, which is 8 KiB on Node 20 and 64 KiB from Node 24 on:
+ * the result holds its own size on every version, as `fs.readFile`'s does.
  */
 function fitted(buffer: Buffer, filled: number): Buffer {
   const data = buffer.subarray(0, filled);
-  return filled * 2 < buffer.length ? Buffer.from(data) : data;
+  if (filled * 2 >= buffer.length) return data;
+  const own = Buffer.allocUnsafeSlow(filled);
+  data.copy(own);
+  return own;
 }
 
 /**
  * Reads from `start` to end of file or `limit`. The buffer starts at the size
  * fstat gives and doubles when the file turns out longer (procfs files report
- * size 0); beyond the largest Buffer it fails with `ERR_FS_FILE_TOO_LARGE`, as
+ * size 0); past kMaxSlurpBytes it fails with `ERR_FS_FILE_TOO_LARGE`, as
  * `fs.readFile` does.
  */
 function readToEnd(fd: number, range: SlurpRange, finish: Finish, req: RunningRequest): void {
-  if (range.first > kMaxLength) return finish(tooLarge(range.first));
+  if (range.first > kMaxSlurpBytes) return finish(tooLarge(String(range.first)));
   let buffer: Buffer = Buffer.allocUnsafe(range.first);
   let filled = 0;
   const next = (): void => {
     // A cancelled request's value is dropped: nothing to fit.
     if (req.cancelled) return finish(null, buffer.subarray(0, filled));
     if (filled >= range.limit) return finish(null, fitted(buffer, filled));
-    if (filled === buffer.length) {
-      const grown = grow(buffer, filled, range.limit);
-      if (grown instanceof Error) return finish(grown);
-      buffer = grown;
-    }
+    if (filled === buffer.length) return probe();
     const count = Math.min(buffer.length - filled, kMaxReadBytes);
     fs.read(fd, buffer, filled, count, range.start + filled, (err, n) => {
       if (err !== null) return finish(err);
       if (n === 0) return finish(null, fitted(buffer, filled));
+      filled += n;
+      next();
+    });
+  };
+  // Perf: a full buffer is most often the whole file, at the size fstat gave. One chunk read
+  // finds the end there, without doubling the buffer and copying the file into the new one.
+  const probe = (): void => {
+    const chunk = Buffer.allocUnsafe(Math.min(kChunkBytes, range.limit - filled));
+    fs.read(fd, chunk, 0, chunk.length, range.start + filled, (err, n) => {
+      if (err !== null) return finish(err);
+      if (n === 0) return finish(null, fitted(buffer, filled));
+      const grown = grow(buffer, filled, filled + n, range.limit);
+      if (grown instanceof Error) return finish(grown);
+      chunk.copy(grown, filled, 0, n);
+      buffer = grown;
       filled += n;
       next();
     });
