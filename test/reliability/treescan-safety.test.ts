@@ -43,7 +43,7 @@ describe('-g never hangs the scanner', () => {
   test.each([
     ['a backreference', '(a)\\1'],
     ['a lookahead', 'x(?=y)'],
-    ['a lookbehind', '(?<=a)b'],
+    ['a negative lookahead', 'x(?!y)'],
     ['a large counted repetition', 'a{1000}'],
   ])(
     'a pattern the linear engine cannot run (%s) is refused with status 2 and a clear message',
@@ -54,7 +54,7 @@ describe('-g never hangs the scanner', () => {
         status: 2,
         signal: null,
         stderr:
-          'treescan: -g pattern cannot be matched in linear time (backreferences, lookaround and large counted repetitions are refused)\n' +
+          'treescan: -g pattern cannot be matched in linear time (backreferences, lookahead and large counted repetitions need backtracking)\n' +
           kUsage,
         stdout: Buffer.alloc(0),
       });

@@ -81,10 +81,10 @@ function enableLinearEngine(): boolean {
 
 /**
  * Compiles a -g pattern so that matching can never hang the scanner: a
- * pattern the linear-time engine cannot run (backreferences, lookaround,
- * large counted repetitions) is refused, because a backtracking match of it
- * could run for ever; the others fall back to the linear engine when they
- * backtrack too long.
+ * pattern the linear-time engine cannot run (backreferences, lookahead,
+ * large counted repetitions; lookbehind too before Node 22) is refused,
+ * because a backtracking match of it could run for ever; the others fall
+ * back to the linear engine when they backtrack too long.
  */
 function compileGrep(source: string | Buffer): RegExp {
   const pattern = byteString(source);
@@ -104,7 +104,7 @@ function compileGrep(source: string | Buffer): RegExp {
     new RegExp(pattern, `s${kLinearFlag}`);
   } catch {
     throw new UsageError(
-      '-g pattern cannot be matched in linear time (backreferences, lookaround and large counted repetitions are refused)',
+      '-g pattern cannot be matched in linear time (backreferences, lookahead and large counted repetitions need backtracking)',
     );
   }
   return grep;
@@ -219,7 +219,7 @@ prints every entry: directories with a trailing /, the roots included.
   -p, --progress   report progress on stderr
       --sync       open, fsync and close every regular file and directory
   -g, --grep RE    print only paths matching RE (JavaScript syntax, . matches newlines;
-                   matched in linear time, so no backreferences or lookaround)
+                   matched in linear time, so no backreferences or lookahead)
       --help       show this help
       --version    show the version
 
