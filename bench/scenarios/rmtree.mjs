@@ -1,0 +1,156 @@
+// Scenario: removing a tree, which the removal consumes: every round of every contender gets a
+// fresh copy, made before its process starts (outside the timing). Flat directories of 10^4, 10^5
+// and 10^6 empty files, and a copy of the nested bench tree (its symlinks, to files and to
+// directories of the original, are removed as links, never followed).
+// Child protocol: one JSON line { ms }, the removal alone; peak RSS and CPU come from the runner.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { interpScript, nodeScript, runChild } from '../lib/child.mjs';
+import { targetRow } from '../lib/compare.mjs';
+import { field } from '../lib/rounds.mjs';
+import { median, pairedRatio, range } from '../lib/stats.mjs';
+import { fmt, markdownTable, ratio } from '../lib/table.mjs';
+
+export const title = 'rmtree';
+export const defaultRounds = 3;
+
+const kRm = 'rm -rf';
+const kIoaio = 'ioaio aio.rmtree (default context, rmtree limit 16)';
+/** Rounds at 10^6 files: one, whatever is asked (each copy takes minutes to make and to remove). */
+const kMillionRounds = 1;
+
+/** @type {Array<import('../lib/rounds.mjs').Contender & { ioaio?: boolean, upTo?: number }>} */
+export const contenders = [
+  { name: kRm, argv: (dir) => interpScript('sh', 'peers/rmtree-rm.sh', dir) },
+  {
+    name: 'node fs.promises.rm({ recursive: true })',
+    argv: (dir) => nodeScript('peers/rmtree-node.mjs', dir),
+  },
+  { name: kIoaio, ioaio: true, argv: (dir) => nodeScript('ioaio/rmtree.mjs', dir) },
+  {
+    name: 'ioaio aio.rmtree, maxParallel 32, rmtree limit 64',
+    ioaio: true,
+    upTo: 100_000,
+    argv: (dir) => nodeScript('ioaio/rmtree.mjs', dir, 32, 64),
+  },
+  {
+    name: 'ioaio aio.rmtree, maxParallel 4, rmtree limit 8',
+    ioaio: true,
+    upTo: 100_000,
+    argv: (dir) => nodeScript('ioaio/rmtree.mjs', dir, 4, 8),
+  },
+];
+
+/** `n` empty files in a new directory `dir`. */
+function makeFlat(dir, n) {
+  fs.mkdirSync(dir);
+  for (let i = 0; i < n; i++) fs.closeSync(fs.openSync(path.join(dir, `f${i.toString(36)}`), 'w'));
+}
+
+/** A copy of the nested tree, symlinks kept as symlinks. */
+function copyTree(from, dir) {
+  const r = spawnSync('cp', ['-a', from, dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cp -a ${from} ${dir}: ${r.stderr}`);
+}
+
+/**
+ * Every contender once per round, in table order, each on its own fresh copy.
+ * @returns {Promise<Map<string, import('../lib/child.mjs').ChildRun[]>>}
+ */
+async function removeRounds(chosen, rounds, make, work, log) {
+  const runs = new Map(chosen.map((c) => [c.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of chosen) {
+      const dir = path.join(work, 'victim');
+      fs.rmSync(dir, { recursive: true, force: true });
+      make(dir);
+      spawnSync('sync');
+      try {
+        const run = await runChild(c.argv(dir), { timeoutMs: 1_800_000 });
+        if (fs.existsSync(dir)) throw new Error(`${dir} is still there`);
+        runs.get(c.name).push(run);
+        log(`  round ${r + 1}/${rounds} ${c.name}: ${run.result.ms} ms, ${fmt(run.maxRssKiB / 1024)} MiB`);
+      } catch (e) {
+        log(`  ${c.name} FAILED: ${e.message}`);
+      }
+    }
+  }
+  return runs;
+}
+
+function table(label, chosen, runs) {
+  const ref = field(runs.get(kRm), 'ms');
+  const rows = chosen.map(({ name }) => {
+    const ms = field(runs.get(name), 'ms');
+    const [lo, hi] = range(ms);
+    return [
+      name,
+      fmt(median(ms)),
+      `${fmt(lo)} – ${fmt(hi)}`,
+      ratio(pairedRatio(ms, ref)),
+      fmt(median(field(runs.get(name), 'cpuMs'))),
+      fmt(median(field(runs.get(name), 'maxRssKiB')) / 1024),
+    ];
+  });
+  const headers = ['remover', 'median ms', 'min – max', `× ${kRm} (paired)`, 'CPU ms', 'peak RSS MiB'];
+  return `${label}\n\n${markdownTable(headers, rows)}`;
+}
+
+/**
+ * Runs the scenario and renders one table per input.
+ * @param {{ rounds: number, fixture: ReturnType<typeof import('../make-tree.mjs').ensureTrees>, log?: (m: string) => void, peersOnly?: boolean }} opts
+ */
+export async function run({ rounds, fixture, log = () => {}, peersOnly = false }) {
+  const work = path.join(fixture.base, 'rmtree-work');
+  fs.mkdirSync(work, { recursive: true });
+  const inputs = [
+    { label: '10,000 empty files in one directory', n: 10_000, make: (d) => makeFlat(d, 10_000) },
+    { label: '100,000 empty files in one directory', n: 100_000, make: (d) => makeFlat(d, 100_000) },
+    { label: '1,000,000 empty files in one directory', n: 1_000_000, make: (d) => makeFlat(d, 1_000_000) },
+    {
+      label: `the nested bench tree (${fmt(fixture.counts.treeDirs)} dirs, ${fmt(fixture.counts.treeNondirs)} non-dirs)`,
+      n: fixture.counts.treeDirs + fixture.counts.treeNondirs,
+      make: (d) => copyTree(fixture.tree, d),
+    },
+  ];
+  const sections = [];
+  const targets = [];
+  const measured = [];
+  for (const input of inputs) {
+    const chosen = contenders.filter((c) => !(peersOnly && c.ioaio) && input.n <= (c.upTo ?? Infinity));
+    const n = input.n >= 1_000_000 ? kMillionRounds : rounds;
+    log(`rmtree: ${input.label}, ${n} round(s)`);
+    const runs = await removeRounds(chosen, n, input.make, work, log);
+    sections.push(table(input.label, chosen, runs));
+    measured.push({ input, runs });
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  if (!peersOnly) {
+    for (const { input, runs } of measured) {
+      const vsRm = pairedRatio(field(runs.get(kIoaio), 'ms'), field(runs.get(kRm), 'ms'));
+      targets.push(
+        targetRow(
+          'rmtree',
+          `aio.rmtree within 1.2× rm -rf: ${input.label}`,
+          Number.isFinite(vsRm) ? vsRm <= 1.2 : null,
+          `${ratio(vsRm)}× rm -rf`,
+        ),
+      );
+    }
+    const million = measured.find((m) => m.input.n === 1_000_000);
+    const rss = median(field(million?.runs.get(kIoaio), 'maxRssKiB')) / 1024;
+    targets.push(
+      targetRow(
+        'rmtree',
+        'aio.rmtree peak RSS under 150 MiB at 10^6 files',
+        Number.isFinite(rss) ? rss < 150 : null,
+        `${fmt(rss)} MiB`,
+      ),
+    );
+  }
+  const note =
+    'Each round of each remover works on its own fresh copy, made (and synced) before its process ' +
+    'starts; times are the removal alone, measured inside the process (rm -rf: around the command).';
+  return { markdown: `${note}\n\n${sections.join('\n\n')}`, runs: measured, targets };
+}
