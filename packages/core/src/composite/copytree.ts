@@ -1,5 +1,6 @@
 import type { BigIntStats } from 'node:fs';
-import { type DirEntry, READDIR_DENTS } from '../catalogue/directories.js';
+import { DirStream } from '../catalogue/dir-stream.js';
+import type { DirEntry } from '../catalogue/directories.js';
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
 import { fsCpError, isAbortError, systemError } from '../errors.js';
@@ -79,8 +80,10 @@ export interface CopytreeArgs {
 
 /** Perf: eight copies keep libuv's four threads busy without crowding other work out (bench copytree). */
 const kDefaultMaxreq = 8;
-/** Files found and not yet copied above which no more directories are read: bounds memory on wide trees. */
+/** Files found and not yet copied above which no directory is read further: bounds memory on wide trees. */
 const kFileBacklog = 4096;
+/** Entries one chunk of a directory read holds: a directory of millions is never in memory whole. */
+const kChunkEntries = 1024;
 /** Made private to us until its contents are in: a read-only source directory can still be filled. */
 const kNewDirMode = 0o700;
 /** Set-user-ID and set-group-ID: kept only when the owner could be kept too, as `cp -p` does. */
@@ -103,6 +106,8 @@ interface DirTask {
   left: number;
   /** Its copy exists: only then are owner, mode and times restored. */
   made: boolean;
+  /** Open while it is being read, chunk by chunk. */
+  stream: DirStream | null;
 }
 
 /** An entry waiting in one of the lanes. */
@@ -148,6 +153,10 @@ function specialError(type: Special, path: string): Error {
   return fsCpError('ERR_FS_CP_UNKNOWN', kSyscall, `src is a ${type} device: ${path}`, path);
 }
 
+function newDir(parent: DirTask, item: Item, stat: BigIntStats | null): DirTask {
+  return { parent, src: item.src, dst: item.dst, stat, left: 1, made: false, stream: null };
+}
+
 function specialOf(st: BigIntStats): Special {
   if (st.isFIFO()) return 'fifo';
   if (st.isSocket()) return 'socket';
@@ -181,6 +190,10 @@ class TreeCopy {
   /** Symlinks to recreate, and entries to stat first (unknown types; links when followed). */
   readonly #links: Item[] = [];
   readonly #probes: Item[] = [];
+  /** Directories being read whose next chunk waits for the file backlog to shrink. */
+  readonly #reads: DirTask[] = [];
+  /** Those with an open stream: closed at once when the copy fails or is cancelled. */
+  readonly #open = new Set<DirTask>();
   readonly #srcRaw: string;
   readonly #dstRaw: string;
   #source: BigIntStats | null = null;
@@ -203,6 +216,9 @@ class TreeCopy {
   }
 
   start(): void {
+    // The group's own signal, which dies with it: nothing to remove. A copy paused with limit(0) and
+    // then cancelled has no member whose callback would see the cancellation; this closes its streams.
+    this.#group.signal.addEventListener('abort', () => this.#closeStreams(), { once: true });
     this.#group.result(this.#result);
     this.#group.limit(3 * this.#a.maxreq);
     this.#checkRoot();
@@ -276,6 +292,7 @@ class TreeCopy {
       stat: this.#source,
       left: 1,
       made: true,
+      stream: null,
     };
     if (existing !== null) {
       this.#target = existing;
@@ -305,7 +322,10 @@ class TreeCopy {
     if (this.#copying < max && this.#files.length > 0) return this.#copyFile(this.#files.pop() as Item);
     if (this.#linking < max && this.#probes.length > 0) return this.#probe(this.#probes.pop() as Item);
     if (this.#linking < max && this.#links.length > 0) return this.#copyLink(this.#links.pop() as Item);
-    if (this.#scanning < max && this.#dirs.length > 0 && this.#files.length < kFileBacklog) {
+    if (this.#files.length >= kFileBacklog) return;
+    // Directories already open are read on before new ones are opened: fewer descriptors held.
+    if (this.#reads.length > 0) return this.#readChunk(this.#reads.pop() as DirTask);
+    if (this.#scanning < max && this.#dirs.length > 0) {
       this.#scanning++;
       this.#statDir(this.#dirs.pop() as DirTask);
     }
@@ -339,18 +359,38 @@ class TreeCopy {
   }
 
   #listDir(dir: DirTask): void {
+    dir.stream = new DirStream(bytes(dir.src), { encoding: 'latin1', chunkEntries: kChunkEntries });
+    this.#open.add(dir);
+    this.#readChunk(dir);
+  }
+
+  /** One chunk; the scan's lane slot is held until the last one, so at most maxreq directories are open. */
+  #readChunk(dir: DirTask): void {
+    const stream = dir.stream as DirStream;
     this.#add(
-      this.#aio.readdirx(bytes(dir.src), READDIR_DENTS, {
+      this.#aio.readdirChunk(stream, {
         priority: this.#priority,
-        encoding: 'latin1',
-        callback: (err, listing) => {
-          if (err !== null) return this.#scanFailed(dir, err);
+        callback: (err, entries) => {
+          if (err !== null) {
+            this.#closeStream(dir);
+            return this.#scanFailed(dir, err);
+          }
+          if (!stream.ended) this.#reads.push(dir);
+          this.#sortEntries(dir, entries as DirEntry<string>[]);
+          if (!stream.ended) return;
+          this.#closeStream(dir);
           this.#scanning--;
-          this.#sortEntries(dir, listing.entries as DirEntry<string>[]);
           this.#childDone(dir);
         },
       }),
     );
+  }
+
+  /** Idempotent; a stream whose chunk is being read closes as that chunk ends. */
+  #closeStream(dir: DirTask): void {
+    dir.stream?.close();
+    dir.stream = null;
+    this.#open.delete(dir);
   }
 
   /** Each entry to its lane (entries of unknown type are stat'ed first); specials go to the error policy at once. */
@@ -359,8 +399,7 @@ class TreeCopy {
     const follow = this.#a.followSymlinks;
     for (const { name, type } of entries) {
       const item: Item = { dir, src: `${dir.src}/${name}`, dst: `${dir.dst}/${name}`, size: -1 };
-      if (type === 'dir')
-        this.#dirs.push({ parent: dir, src: item.src, dst: item.dst, stat: null, left: 1, made: false });
+      if (type === 'dir') this.#dirs.push(newDir(dir, item, null));
       else if (type === 'file') this.#fileFound(item);
       else if (type === 'symlink') (follow ? this.#probes : this.#links).push(item);
       else if (type === 'unknown') this.#probes.push(item);
@@ -504,7 +543,7 @@ class TreeCopy {
         return this.#entryFailed(systemError('ELOOP', kSyscall, this.#shown(item.src)), item.src, item.dir);
       }
     }
-    this.#dirs.push({ parent: item.dir, src: item.src, dst: item.dst, stat: st, left: 1, made: false });
+    this.#dirs.push(newDir(item.dir, item, st));
     this.#scheduleMore();
   }
 
@@ -517,7 +556,7 @@ class TreeCopy {
    * copy being stopped, not an entry failing.
    */
   #entryFailed(err: unknown, src: string, dir: DirTask | null): void {
-    if (isAbortError(err) || this.#group.cancelled) return;
+    if (isAbortError(err) || this.#group.cancelled) return this.#closeStreams();
     const onError = this.#a.onError;
     if (onError === null || dir === null) return this.#fatal(err);
     this.#result.skipped++;
@@ -527,6 +566,18 @@ class TreeCopy {
 
   #fatal(err: unknown): void {
     failGroup(this.#group, err);
+    this.#closeStreams();
+  }
+
+  /**
+   * Invariant: a failed or cancelled copy holds no directory open. Streams
+   * parked between chunks have no request to be cancelled, so they are
+   * closed here: on failure, on the group's abort, and from the callback of
+   * any cancelled member.
+   */
+  #closeStreams(): void {
+    for (const dir of [...this.#open]) this.#closeStream(dir);
+    this.#reads.length = 0;
   }
 
   #progressChanged(): void {
