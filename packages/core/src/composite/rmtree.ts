@@ -374,6 +374,8 @@ class TreeRemoval {
         return;
       }
       task.failed = true;
+      // Invariant: a directory given up on always leaves the request an error to reject with.
+      this.#firstError ??= systemError('ENOTEMPTY', 'rmdir', String(task.path));
       task = this.#finish(task, false);
     }
   }
