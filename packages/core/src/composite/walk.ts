@@ -1,8 +1,8 @@
 import { type DirEntry, READDIR_DENTS, READDIR_FOUND_UNKNOWN } from '../catalogue/directories.js';
-import { composite } from '../catalogue/operation.js';
-import type { AioContext } from '../context.js';
+import type { AioContext } from '../context/context.js';
 import { isAbortError } from '../errors.js';
 import { type AioGroup, failGroup, type GroupOptions, setFeeder } from '../group.js';
+import { composite } from '../operation.js';
 import {
   type PathLike,
   validateBoolean,
