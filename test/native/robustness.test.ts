@@ -17,6 +17,8 @@ function child(
     encoding: 'utf8',
     timeout: kChildTimeoutMs,
   });
+  // What the child said on stderr shows in the test log, where a failed match alone would hide it.
+  if (r.stderr) console.log(`child ${mode} stderr:\n${r.stderr}`);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   return { status: r.status, signal: r.signal, json: last ? JSON.parse(last) : undefined, stderr: r.stderr };
 }
