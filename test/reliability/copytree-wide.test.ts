@@ -7,8 +7,8 @@ import { until } from '../helpers/turns.js';
 
 /** Three chunks of a directory read (1,024 entries each). */
 const kChunked = 2100;
-/** More than copytree's file backlog (4,096) in one directory, so its reading stops between chunks. */
-const kBeyondBacklog = 5000;
+/** Well over copytree's file backlog (4,096) plus a chunk: the directory is still open, parked, when the copy pauses. */
+const kBeyondBacklog = 8000;
 
 /** One directory of `count` names, hard links to one empty file (fast to make, each a regular file). */
 function wideDirectory(root: string, count: number): string {
