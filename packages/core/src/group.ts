@@ -10,8 +10,10 @@ import {
 import {
   AioRequest,
   cancellationReason,
+  commitRequest,
   groupOf,
   type RequestCallback,
+  reopenRequest,
   setGroupHooks,
   setGroupOf,
   settleCancelled,
@@ -49,6 +51,10 @@ let applyCancel: (group: AioGroup<unknown>, reason: unknown) => void;
 let fail: (group: AioGroup<unknown>, error: unknown) => void;
 let cleanup: (group: AioGroup<unknown>, member: AioRequest<unknown>) => void;
 let composerFeeder: (group: AioGroup<unknown>, feeder: () => void) => void;
+let commit: (group: AioGroup<unknown>) => boolean;
+let commitFollowerOf: (group: AioGroup<unknown>) => AioGroup<unknown> | null;
+let reopen: (group: AioGroup<unknown>) => void;
+let setCommitFollower: (group: AioGroup<unknown>, follower: AioGroup<unknown>) => void;
 
 /**
  * A request that contains other requests. It finishes when it holds no
@@ -82,6 +88,10 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   #errors: unknown[] = [];
   #failure: unknown = undefined;
   #controller: AbortController | null = null;
+  /** Past its commit point: nothing but a failure of its own steps cancels its members. */
+  #committed = false;
+  /** A group that commits when this one does (a move whose copy reached its rename). */
+  #commitFollower: AioGroup<unknown> | null = null;
 
   static {
     setGroupHooks({
@@ -93,6 +103,15 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
     fail = (group, error) => group.#fail(error);
     cleanup = (group, member) => group.#addCleanup(member);
     composerFeeder = (group, feeder) => group.#setComposerFeeder(feeder);
+    commit = (group) => group.#commit();
+    commitFollowerOf = (group) => group.#commitFollower;
+    reopen = (group) => {
+      group.#committed = false;
+      reopenRequest(group);
+    };
+    setCommitFollower = (group, follower) => {
+      group.#commitFollower = follower;
+    };
   }
 
   /**
@@ -260,6 +279,12 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
    * @see IO::AIO GRP->cancel_subs
    */
   cancelSubs(reason?: unknown): void {
+    // A composite past its commit point finishes what it issued (see commitGroup).
+    if (this.#committed) return;
+    this.#stopMembers(reason);
+  }
+
+  #stopMembers(reason?: unknown): void {
     this.#feeder = null;
     this.#cancelMembers(reason);
     this.#settleIfIdle();
@@ -268,7 +293,13 @@ export class AioGroup<R = undefined> extends AioRequest<R> {
   #fail(error: unknown): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
-    this.cancelSubs();
+    this.#stopMembers();
+  }
+
+  /** Commits this group unless it is cancelled or finished; true when it is committed. */
+  #commit(): boolean {
+    if (!this.#committed) this.#committed = commitRequest(this as AioGroup<unknown>);
+    return this.#committed;
   }
 
   #addCleanup(member: AioRequest<unknown>): void {
@@ -431,4 +462,36 @@ export function addCleanup(group: AnyGroup, member: AioRequest<unknown>): void {
  */
 export function setFeeder(group: AnyGroup, feeder: () => void): void {
   composerFeeder(group as AioGroup<unknown>, feeder);
+}
+
+/**
+ * The commit point of a composite: called right before the step that makes its change visible (copy's
+ * final rename). From then on cancel(), cancelSubs(), an aborted signal and a cancelled parent
+ * group leave the group and its members alone, and it settles with its real outcome, so a caller
+ * is never told "aborted" about a change that was made. A group that follows it (see
+ * {@link followCommit}) commits too. A group that is already cancelled is not committed: returns
+ * false, and the composite must not make the change.
+ */
+export function commitGroup(group: AnyGroup): boolean {
+  const first = group as AioGroup<unknown>;
+  if (!commit(first)) return false;
+  // Invariant: the chain is walked with a loop, never recursion, as settling is.
+  for (let next = commitFollowerOf(first); next !== null && commit(next); ) next = commitFollowerOf(next);
+  return true;
+}
+
+/**
+ * Makes `follower` commit when `group` does: a move that falls back to a copy commits when the copy
+ * reaches its rename, as the rename is then the move's own commit point.
+ */
+export function followCommit(group: AnyGroup, follower: AnyGroup): void {
+  setCommitFollower(group as AioGroup<unknown>, follower as AioGroup<unknown>);
+}
+
+/**
+ * Undoes {@link commitGroup} when the step it guarded made no change (a move's rename that gave
+ * EXDEV, before it falls back to a copy): a cancel that arrived meanwhile takes effect now.
+ */
+export function reopenGroup(group: AnyGroup): void {
+  reopen(group as AioGroup<unknown>);
 }

@@ -85,7 +85,7 @@ const kPending = 2;
 const kResult = 3;
 const kDone = 4;
 
-// The layout of `#bits`: the state in the low three bits, four flags, then the priority + 4.
+// The layout of `#bits`: the state in the low three bits, six flags, then the priority + 4.
 const kStateMask = 7;
 /** cancel() or the signal reached the request. */
 const kCancelled = 8;
@@ -95,7 +95,11 @@ const kObserved = 16;
 const kFailed = 32;
 /** `#outcome` holds the cancellation's reason; its AbortError is not built yet. */
 const kReasonOnly = 64;
-const kPriorityShift = 7;
+/** Past a composite's commit point: cancel() and the signal no longer reach it (see commitRequest). */
+const kCommitted = 128;
+/** A cancel reached a committed request: `#outcome` keeps its reason in case the commit is undone. */
+const kCancelDeferred = 256;
+const kPriorityShift = 9;
 
 function packBits(priority: number, state: number): number {
   return ((priority + 4) << kPriorityShift) | state;
@@ -146,6 +150,8 @@ let parentOf: (req: AioRequest<unknown>) => AioRequest<unknown> | null;
 let setParent: (req: AioRequest<unknown>, group: AioRequest<unknown> | null) => void;
 let deliver: (req: AioRequest<unknown>, err: unknown, value: unknown) => void;
 let cancelReason: (req: AioRequest<unknown>) => unknown;
+let commit: (req: AioRequest<unknown>) => boolean;
+let reopen: (req: AioRequest<unknown>) => void;
 
 /**
  * One file-system request. It is returned at once by every operation and is
@@ -187,6 +193,8 @@ export class AioRequest<T = unknown> extends QueueEntry implements PromiseLike<T
     };
     deliver = (req, err, value) => req.#deliver(err, value);
     cancelReason = (req) => req.#cancelReason();
+    commit = (req) => req.#commit();
+    reopen = (req) => req.#reopen();
   }
 
   /**
@@ -267,7 +275,8 @@ export class AioRequest<T = unknown> extends QueueEntry implements PromiseLike<T
    * executing one finishes in the pool, its result is released (an fd is
    * closed) and it rejects with an {@link AbortError} whose `cause` is
    * `reason`. A `close` that is executing is not cancelled: it settles with
-   * its real outcome. Later states: no-op.
+   * its real outcome; nor is a composite past its commit point (a `copy`
+   * whose final rename was issued). Later states: no-op.
    * @see IO::AIO REQ->cancel
    */
   cancel(reason?: unknown): void {
@@ -279,6 +288,7 @@ export class AioRequest<T = unknown> extends QueueEntry implements PromiseLike<T
     } else if (state === kExecute && !this.#has(kCancelled)) {
       const op = this.#op;
       if (op?.settlesOnceStarted === true) return;
+      if (this.#has(kCommitted)) return this.#deferCancel(reason);
       this.#markCancelled(reason);
       // Invariant: only a group executes without an operation.
       if (op === null) groupHooks.cancelExecuting(this as AioRequest<unknown>, reason);
@@ -289,6 +299,29 @@ export class AioRequest<T = unknown> extends QueueEntry implements PromiseLike<T
   #markCancelled(reason: unknown): void {
     this.#bits |= kCancelled | kReasonOnly;
     this.#outcome = reason;
+  }
+
+  #commit(): boolean {
+    if (this.#state !== kExecute || this.#has(kCancelled)) return false;
+    this.#bits |= kCommitted;
+    return true;
+  }
+
+  /** Invariant: only the first cancel counts, as for a request that is not committed. */
+  #deferCancel(reason: unknown): void {
+    if (this.#has(kCancelDeferred)) return;
+    this.#bits |= kCancelDeferred;
+    this.#outcome = reason;
+  }
+
+  #reopen(): void {
+    if (!this.#has(kCommitted) || this.#state !== kExecute) return;
+    this.#bits &= ~kCommitted;
+    if (!this.#has(kCancelDeferred)) return;
+    this.#bits &= ~kCancelDeferred;
+    const reason = this.#outcome;
+    this.#outcome = undefined;
+    this.cancel(reason);
   }
 
   /** The AbortError of a cancellation, built on first use. */
@@ -492,4 +525,21 @@ export function settleCancelled(req: AioRequest<unknown>): void {
 /** The reason a request was cancelled with, or undefined when it was not. */
 export function cancellationReason(req: AioRequest<unknown>): unknown {
   return cancelReason(req);
+}
+
+/**
+ * Marks an executing request (a group) as past its commit point: from now on cancel() and its
+ * signal leave it alone and it settles with its real outcome. Returns false, changing nothing,
+ * when it is already cancelled or not executing.
+ */
+export function commitRequest(req: AioRequest<unknown>): boolean {
+  return commit(req);
+}
+
+/**
+ * Undoes {@link commitRequest} when the change turned out not to be made (a move's rename gave
+ * EXDEV): the request can be cancelled again, and a cancel that arrived meanwhile takes effect now.
+ */
+export function reopenRequest(req: AioRequest<unknown>): void {
+  reopen(req);
 }

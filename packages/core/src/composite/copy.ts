@@ -3,7 +3,7 @@ import { type BigIntStats, constants } from 'node:fs';
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
 import { AbortError, aioError, fsCpError, isAbortError, systemErrorPair } from '../errors.js';
-import { type AioGroup, addCleanup, failGroup, type GroupOptions } from '../group.js';
+import { type AioGroup, addCleanup, commitGroup, failGroup, type GroupOptions } from '../group.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { type PathBytes, stripTrailingSlashes } from './path.js';
 
@@ -127,6 +127,8 @@ function tempPathFor(dst: PathBytes): PathBytes {
  * Invariant: dst is only ever touched by the final rename, so it is its old
  * self or the complete copy; every failure and cancellation goes through
  * `#fail`, which closes what is open and removes only the temporary file.
+ * The rename is the commit point: a cancel that arrives once it is issued
+ * is ignored, and the copy settles with the rename's outcome.
  * Closes, the unlink and the creating open are clean-up members, never
  * cancelled: a cancelled creating open could make the file in the pool and
  * have its fd released without anyone removing it.
@@ -267,6 +269,9 @@ class Copy {
 
   #renameIntoPlace(): void {
     if (this.#stopIfCancelled()) return;
+    // The commit point: once the rename is issued dst may be replaced at any moment, so a later
+    // cancel must not report "aborted"; the copy settles with the rename's real outcome.
+    commitGroup(this.#group);
     this.#group.add(
       this.#aio.rename(this.#tempPath as PathBytes, this.#args.dst, {
         priority: this.#priority,

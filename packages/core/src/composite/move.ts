@@ -2,7 +2,14 @@ import type { BigIntStats } from 'node:fs';
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
 import { AbortError } from '../errors.js';
-import { type AioGroup, failGroup, type GroupOptions } from '../group.js';
+import {
+  type AioGroup,
+  commitGroup,
+  failGroup,
+  followCommit,
+  type GroupOptions,
+  reopenGroup,
+} from '../group.js';
 import type { PathLike } from '../validate.js';
 import { type CopyArgs, inspectDestination, prepareCopy, refusal } from './copy.js';
 
@@ -14,7 +21,9 @@ import { type CopyArgs, inspectDestination, prepareCopy, refusal } from './copy.
  *
  * Invariant: every refusal comes before the first change, and src is
  * unlinked only after the copy resolved, so a failure or cancellation at
- * any step leaves src whole.
+ * any step leaves src whole. The commit point is the rename that replaces
+ * dst (the move's own, or the copy's): a cancel that arrives after it is
+ * ignored and the move settles with its real outcome, src unlinked.
  */
 class Move {
   readonly #aio: AioContext;
@@ -48,11 +57,15 @@ class Move {
 
   #rename(): void {
     if (this.#stopIfCancelled()) return;
+    // The commit point on one file system: a cancel while the rename runs cannot take it back.
+    commitGroup(this.#group);
     this.#group.add(
       this.#aio.rename(this.#args.src, this.#args.dst, {
         priority: this.#priority,
         callback: (err) => {
           if (err === null) return;
+          // Nothing changed: a cancel that arrived during the rename applies now.
+          reopenGroup(this.#group);
           return err.code === 'EXDEV' ? this.#copyAcross() : this.#fail(err);
         },
       }),
@@ -61,12 +74,13 @@ class Move {
 
   #copyAcross(): void {
     if (this.#stopIfCancelled()) return;
-    this.#group.add(
-      this.#aio.copy(this.#args.src, this.#args.dst, {
-        priority: this.#priority,
-        callback: (err) => (err !== null ? this.#fail(err) : this.#unlinkSource()),
-      }),
-    );
+    const copy = this.#aio.copy(this.#args.src, this.#args.dst, {
+      priority: this.#priority,
+      callback: (err) => (err !== null ? this.#fail(err) : this.#unlinkSource()),
+    });
+    // Across file systems the copy's rename replaces dst: the move commits with it, then unlinks src.
+    followCommit(copy, this.#group);
+    this.#group.add(copy);
   }
 
   #unlinkSource(): void {
