@@ -3,14 +3,15 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { coreDist } from './child.js';
 import { stagedCore, stagedScript } from './staged.js';
+import { asNobody } from './unprivileged.js';
 
 /** The built ESM entry of @ioaio/core: fault injection runs the package as users get it. */
-export const coreDistPath = fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url));
+export const coreDistPath = coreDist;
 const coreSrcDir = fileURLToPath(new URL('../../packages/core/src', import.meta.url));
 
-/** uid and gid of `nobody`: no permission bypass, so EACCES is real. */
-export const kNobody = 65534;
+export { kNobody } from './unprivileged.js';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -81,9 +82,7 @@ export function runFaultChild<T>(
   const runnable = options.asNobody ? stagedScript(script) : script;
   const coreEntry = options.asNobody ? stagedCore().coreIndex : coreDistPath;
   const node = [process.execPath, ...(options.exposeGc ? ['--expose-gc'] : []), runnable];
-  const user = options.asNobody
-    ? ['setpriv', `--reuid=${kNobody}`, `--regid=${kNobody}`, '--clear-groups', ...node]
-    : node;
+  const user = options.asNobody ? asNobody(node) : node;
   // "$@" is the command; the limits come first, then exec so the child is the node process itself.
   const prelude = [
     'set -e',

@@ -4,6 +4,11 @@ import { stagedCore } from './staged.js';
 /** uid and gid of `nobody`, who has no write permission in a root-owned directory. */
 export const kNobody = 65534;
 
+/** `argv` run as uid/gid 65534 with no supplementary groups. */
+export function asNobody(argv: readonly string[]): string[] {
+  return ['setpriv', `--reuid=${kNobody}`, `--regid=${kNobody}`, '--clear-groups', ...argv];
+}
+
 /**
  * Runs an ESM snippet as uid/gid 65534 with no supplementary groups
  * (`setpriv`), with `core` bound to the built package, and parses the JSON
@@ -13,19 +18,8 @@ export const kNobody = 65534;
  */
 export function runUnprivileged(source: string): { status: number | null; result: unknown; stderr: string } {
   const program = `import * as core from ${JSON.stringify(stagedCore().coreIndex)};\n${source}`;
-  const child = spawnSync(
-    'setpriv',
-    [
-      `--reuid=${kNobody}`,
-      `--regid=${kNobody}`,
-      '--clear-groups',
-      process.execPath,
-      '--input-type=module',
-      '-e',
-      program,
-    ],
-    { encoding: 'utf8', timeout: 60_000, cwd: '/' },
-  );
+  const [command, ...args] = asNobody([process.execPath, '--input-type=module', '-e', program]);
+  const child = spawnSync(command as string, args, { encoding: 'utf8', timeout: 60_000, cwd: '/' });
   const lines = child.stdout.trim().split('\n');
   const last = lines[lines.length - 1] ?? '';
   let result: unknown = null;

@@ -1,8 +1,8 @@
-// ENOSPC: `full` is a 1 MiB tmpfs mounted for this process alone (or, where
-// mounting is refused, `full` holds symlinks to /dev/full). Copies and moves
-// of files larger than the space must reject with ENOSPC, remove what they
-// created and leave the source byte for byte as it was. Prints a summary.
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+// ENOSPC: `full` is a 1 MiB tmpfs mounted for this process alone. Copies
+// and moves of files larger than the space must reject with ENOSPC, remove
+// what they created and leave the source byte for byte as it was. Prints a
+// summary.
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import {
   core,
   errorShape,
@@ -19,7 +19,7 @@ import {
   tally,
 } from './lib.mjs';
 
-const { dir, full, shm, mode } = input;
+const { dir, full } = input;
 const kBig = 3 * 1024 * 1024 + 12_345;
 const kSmall = 64 * 1024;
 
@@ -31,12 +31,10 @@ for (let i = 0; i < 6; i++) {
   sources.push(path);
 }
 writeFileSync(`${dir}/src/small`, seededBytes(7, kSmall), { mode: 0o604 });
-// A move must cross devices to reach the copy: from the disk onto the tmpfs,
-// or (with /dev/full) from /dev/shm onto the disk.
+// A move must cross devices to reach the copy: from the disk onto the tmpfs.
 const moveSources = [];
-const moveRoot = mode === 'tmpfs' ? `${dir}/src` : shm;
 for (let i = 0; i < 3; i++) {
-  const path = `${moveRoot}/move${i}`;
+  const path = `${dir}/src/move${i}`;
   writeFileSync(path, seededBytes(2000 + i, kBig), { mode: 0o600 });
   moveSources.push(path);
 }
@@ -44,17 +42,10 @@ const before = Object.fromEntries(
   [...sources, ...moveSources, `${dir}/src/small`].map((p) => [p, fileState(p)]),
 );
 
-/** A destination in the full file system; with /dev/full, a symlink to it that a clean-up may unlink. */
-function destination(name) {
-  const path = `${full}/${name}`;
-  if (mode === 'devfull') symlinkSync('/dev/full', path);
-  return path;
-}
+/** A destination in the full file system. */
+const destination = (name) => `${full}/${name}`;
 
-function fullListing() {
-  // With /dev/full, a destination the request never touched is still the symlink made for it.
-  return readdirSync(full).sort();
-}
+const fullListing = () => readdirSync(full).sort();
 
 const fdsAtStart = openFds();
 const ctx = core.createAio();
@@ -104,7 +95,7 @@ const queued = { outcomes: tally(results), group: outcomeName(groupErr), afterAl
 
 // A plain write into the full file system: the request rejects with Node's ENOSPC.
 const raw = {};
-if (mode === 'tmpfs') {
+{
   const [oerr, fd] = await outcome(ctx.open(`${full}/raw`, 'w'));
   raw.open = outcomeName(oerr);
   const chunk = Buffer.alloc(256 * 1024, 1);
@@ -127,7 +118,7 @@ if (mode === 'tmpfs') {
 const [smallErr] = await outcome(ctx.copy(`${dir}/src/small`, `${full}/small`));
 const fits = {
   copy: outcomeName(smallErr),
-  equal: mode === 'tmpfs' ? sameFileState(fileState(`${full}/small`), before[`${dir}/src/small`]) : null,
+  equal: sameFileState(fileState(`${full}/small`), before[`${dir}/src/small`]),
 };
 
 const settled = (await settle(ctx)) && (await settle(busy));
@@ -135,7 +126,6 @@ const changed = Object.entries(before)
   .filter(([path, state]) => !sameFileState(fileState(path), state))
   .map(([path]) => path);
 report({
-  mode,
   single,
   queued,
   raw,
