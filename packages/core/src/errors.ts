@@ -245,3 +245,19 @@ export function fileTooLarge(bytes: string, max: number): CodedError<RangeError>
     'ERR_FS_FILE_TOO_LARGE',
   );
 }
+
+/**
+ * A system error about one path, worded as libuv words it (`ENOTEMPTY:
+ * directory not empty, copytree 'dst'`), for refusals no system call made
+ * (a composite's own checks).
+ */
+export function systemErrorWithDetail(
+  code: keyof typeof osConstants.errno,
+  detail: string,
+  syscall: string,
+  path: string,
+): SystemError {
+  const error = systemError(code, syscall, path);
+  error.message = `${code}: ${detail}, ${syscall} '${path}'`;
+  return error;
+}

@@ -3,7 +3,7 @@ import { DirStream } from '../catalogue/dir-stream.js';
 import type { DirEntry } from '../catalogue/directories.js';
 import { composite } from '../catalogue/operation.js';
 import type { AioContext } from '../context.js';
-import { fsCpError, isAbortError, systemError } from '../errors.js';
+import { fsCpError, isAbortError, systemError, systemErrorWithDetail } from '../errors.js';
 import { type AioGroup, failGroup, type GroupOptions, setFeeder } from '../group.js';
 import {
   type PathLike,
@@ -89,6 +89,11 @@ const kNewDirMode = 0o700;
 /** Set-user-ID and set-group-ID: kept only when the owner could be kept too, as `cp -p` does. */
 const kSetIdBits = 0o6000;
 const kSyscall = 'copytree';
+const kRefusals = {
+  EEXIST: 'file already exists',
+  ENOTEMPTY: 'directory not empty',
+  ELOOP: 'too many symbolic links encountered',
+} as const;
 
 /**
  * A source directory, from when it is found until its metadata is restored.
@@ -240,14 +245,13 @@ class TreeCopy {
     this.#stat(this.#dstRaw, false, (err, st) => {
       if (err?.code === 'ENOENT') return this.#refuseDestinationInsideSource(parentOf(this.#dstRaw), null);
       if (err !== null) return this.#fatal(err);
-      if (!st.isDirectory()) return this.#fatal(systemError('EEXIST', kSyscall, this.#shown(this.#dstRaw)));
+      if (!st.isDirectory()) return this.#fatal(this.#refusal('EEXIST', this.#dstRaw));
       this.#add(
         this.#aio.readdir(bytes(this.#dstRaw), {
           priority: this.#priority,
           callback: (e, names) => {
             if (e !== null) return this.#fatal(e);
-            if (names.length > 0)
-              return this.#fatal(systemError('ENOTEMPTY', kSyscall, this.#shown(this.#dstRaw)));
+            if (names.length > 0) return this.#fatal(this.#refusal('ENOTEMPTY', this.#dstRaw));
             this.#refuseDestinationInsideSource(this.#dstRaw, st);
           },
         }),
@@ -540,7 +544,7 @@ class TreeCopy {
   #dirFound(item: Item, st: BigIntStats): void {
     for (let d: DirTask | null = item.dir; d !== null; d = d.parent) {
       if (d.stat !== null && sameFile(d.stat, st)) {
-        return this.#entryFailed(systemError('ELOOP', kSyscall, this.#shown(item.src)), item.src, item.dir);
+        return this.#entryFailed(this.#refusal('ELOOP', item.src), item.src, item.dir);
       }
     }
     this.#dirs.push(newDir(item.dir, item, st));
@@ -614,6 +618,11 @@ class TreeCopy {
 
   #mkdir(raw: string, callback: (err: NodeJS.ErrnoException | null) => void): void {
     this.#add(this.#aio.mkdir(bytes(raw), kNewDirMode, { priority: this.#priority, callback }));
+  }
+
+  /** A refusal of copytree's own, worded as libuv words the code. */
+  #refusal(code: keyof typeof kRefusals, raw: string): Error {
+    return systemErrorWithDetail(code, kRefusals[code], kSyscall, this.#shown(raw));
   }
 
   /** A path for errors: text, with U+FFFD for bytes that are not UTF-8. */
