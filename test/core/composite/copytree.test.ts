@@ -188,10 +188,12 @@ describe('copytree', () => {
       code: 'EEXIST',
       syscall: 'copytree',
       path: join(root, 'file'),
+      message: `EEXIST: file already exists, copytree '${join(root, 'file')}'`,
     });
     await expect(aio.copytree(src, join(root, 'full'))).rejects.toMatchObject({
       code: 'ENOTEMPTY',
       syscall: 'copytree',
+      message: `ENOTEMPTY: directory not empty, copytree '${join(root, 'full')}'`,
     });
     expect(readdirSync(root).sort()).toEqual(['file', 'full', 'src']);
     expect(readdirSync(join(root, 'full'))).toEqual(['x']);
