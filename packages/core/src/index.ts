@@ -26,6 +26,13 @@ export {
 export { type OperationInfo, operations, registry as catalogue } from './context/registry.js';
 export { AbortError, type SystemError } from './errors.js';
 export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
+export {
+  AioQueue,
+  type QueueAddOptions,
+  type QueueOptions,
+  type QueueTask,
+  type QueueTaskContext,
+} from './queue.js';
 export { AioRequest, type RequestCallback, type RequestOptions, type RequestState } from './request.js';
 export { kMaxPriority, kMinPriority, type NameEncoding, type PathLike, validateInteger } from './validate.js';
 

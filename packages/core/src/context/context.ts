@@ -6,6 +6,7 @@ import type { WalkOptions, WalkResult } from '../composite/walk.js';
 import { invalidThis } from '../errors.js';
 import { AioGroup, type GroupOptions } from '../group.js';
 import type { CompositeOperation, SingleOperation } from '../operation.js';
+import { AioQueue, type QueueOptions } from '../queue.js';
 import { AioRequest, type RequestCallback, type RequestOptions } from '../request.js';
 import { kDefaultMaxParallel, Scheduler, validateMaxParallel } from '../scheduler.js';
 import {
@@ -187,6 +188,16 @@ export class AioContext {
   group<R = undefined>(options?: GroupOptions<R>): AioGroup<R> {
     const { priority, callback, signal } = parseOptions(options);
     return new AioGroup<R>(this.#scheduler, priority, callback as RequestCallback<R> | null, signal);
+  }
+
+  /**
+   * Makes a task queue with p-queue's everyday surface; see {@link AioQueue}.
+   * @example
+   * const queue = aio.queue({ concurrency: 16 });
+   * const st = await queue.add(({ priority, signal }) => aio.stat('/etc/passwd', { priority, signal }));
+   */
+  queue(options?: QueueOptions): AioQueue {
+    return new AioQueue(this, options);
   }
 
   /** The scheduler of `ctx`, or ERR_INVALID_THIS for a method called unbound (`const { stat } = aio`). */
