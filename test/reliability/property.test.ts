@@ -17,7 +17,8 @@ import { replayHint, seededRandom, testSeed } from '../helpers/seeded.js';
  *   never through a symlink);
  * - copy never changes its source; a move's source bytes are at dst once it
  *   resolved, else at src or dst; a destination is its old self or the
- *   complete copy, never partial;
+ *   complete copy, never partial; a resolved copytree holds every file of
+ *   its source, a resolved rmtree leaves nothing of its (real directory) root;
  * - no descriptor is left open on the sandbox, nreqs is 0 after flush(), no
  *   pool thread waits on a FIFO, nothing escapes as an uncaught error.
  *

@@ -140,6 +140,15 @@ function judgeCopytree(b: Before, after: Map<string, string>, result: string): s
   return out;
 }
 
+/** rmtree resolves only on a real directory, and then nothing is left of it. */
+function judgeRmtree(b: Before, result: string): string[] {
+  if (result !== 'ok') return [];
+  const root = b.targets[0];
+  if (root === undefined) return [`rmtree resolved on ${b.op.args[0]}, a root it must refuse`];
+  const left = pathState(root.path);
+  return left === 'absent' ? [] : [`rmtree resolved but ${root.path} is still there (${left})`];
+}
+
 /** The violations of one operation that settled with `result`, judged against the world now. */
 export function judge(world: World, b: Before, result: string): string[] {
   const after = fileContents(world);
@@ -147,5 +156,6 @@ export function judge(world: World, b: Before, result: string): string[] {
   if (b.op.name === 'copy') out.push(...judgeCopy(b, after, result));
   if (b.op.name === 'move') out.push(...judgeMove(b, after, result));
   if (b.op.name === 'copytree') out.push(...judgeCopytree(b, after, result));
+  if (b.op.name === 'rmtree') out.push(...judgeRmtree(b, result));
   return out;
 }
