@@ -1,13 +1,13 @@
 // Scenario: copy a directory tree (/usr/include, then the bench tree) with aio.copytree against
 // `cp -a` and `fs.promises.cp(src, dst, { recursive: true })`, interleaved in the same run. Each
-// round copies to a fresh destination beside the fixtures (same file system as the bench tree),
-// removed by the child after its timing.
+// run copies to a fresh destination beside the fixtures (same file system as the bench tree),
+// which this process removes between runs, outside every child and its timing.
 // Child protocol: one JSON line { ms, entries } (entries under the copy, root excluded).
 import fs from 'node:fs';
 import path from 'node:path';
-import { interpScript, nodeScript } from '../lib/child.mjs';
+import { interpScript, nodeScript, runChild } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
-import { field, runRounds } from '../lib/rounds.mjs';
+import { field } from '../lib/rounds.mjs';
 import { median, range } from '../lib/stats.mjs';
 import { fmt, markdownTable, ratio } from '../lib/table.mjs';
 
@@ -17,29 +17,58 @@ export const defaultRounds = 3;
 const kIncludeDir = '/usr/include';
 /** Perf: 200,000 entries take minutes per contender on a shared 2-core machine: one round there. */
 const kTreeRounds = 1;
+/** A copy of the bench tree by fs.promises.cp on a loaded machine takes well over the usual 3 minutes. */
+const kChildTimeoutMs = 1_800_000;
 const kCp = 'cp -a';
 const kFsCp = 'fs.promises.cp (recursive)';
 const kCore = 'ioaio aio.copytree (maxreq 8)';
 
-let dstCount = 0;
-/** A destination that does not exist yet, beside the fixtures. */
-const freshDst = (fx) => path.join(fx.base, `copytree-dst-${process.pid}-${++dstCount}`);
-
-/** @type {Array<import('../lib/rounds.mjs').Contender & { ioaio?: boolean }>} `fx.dir` is the tree copied. */
+/**
+ * `argv(src, dst)` copies src to dst, a path that does not exist yet. `wide`: also run on the
+ * bench tree (where one run takes minutes).
+ * @type {Array<{ name: string, ioaio?: boolean, wide: boolean, argv: (src: string, dst: string) => string[] }>}
+ */
 export const contenders = [
-  { name: kCp, argv: (fx) => interpScript('sh', 'peers/copytree-cp.sh', fx.dir, freshDst(fx)) },
-  { name: kFsCp, argv: (fx) => nodeScript('peers/copytree-fscp.mjs', fx.dir, freshDst(fx)) },
+  { name: kCp, wide: true, argv: (src, dst) => interpScript('sh', 'peers/copytree-cp.sh', src, dst) },
+  { name: kFsCp, wide: true, argv: (src, dst) => nodeScript('peers/copytree-fscp.mjs', src, dst) },
   {
     name: kCore,
     ioaio: true,
-    argv: (fx) => nodeScript('ioaio/copytree.mjs', fx.dir, freshDst(fx), 'default', 'default'),
+    wide: true,
+    argv: (src, dst) => nodeScript('ioaio/copytree.mjs', src, dst, 'default', 'default'),
   },
   {
     name: 'ioaio aio.copytree (maxreq 16, maxParallel 16)',
     ioaio: true,
-    argv: (fx) => nodeScript('ioaio/copytree.mjs', fx.dir, freshDst(fx), 16, 16),
+    wide: false,
+    argv: (src, dst) => nodeScript('ioaio/copytree.mjs', src, dst, 16, 16),
   },
 ];
+
+/**
+ * Interleaved rounds, each contender in a fresh process copying to a fresh destination, removed
+ * here after the run (outside its timing). A failing contender is logged and left out after.
+ */
+async function copyRounds(chosen, src, base, { rounds, log = () => {} }) {
+  const runs = new Map(chosen.map((c) => [c.name, []]));
+  const failed = new Set();
+  const dst = path.join(base, `copytree-dst-${process.pid}`);
+  for (let r = 0; r < rounds; r++) {
+    for (const c of chosen.filter((x) => !failed.has(x.name))) {
+      fs.rmSync(dst, { recursive: true, force: true });
+      try {
+        const run = await runChild(c.argv(src, dst), { timeoutMs: kChildTimeoutMs });
+        runs.get(c.name).push(run);
+        log(`  round ${r + 1}/${rounds} ${c.name}: ${JSON.stringify(run.result)}`);
+      } catch (e) {
+        failed.add(c.name);
+        log(`  ${c.name} FAILED: ${e.message}`);
+      }
+    }
+  }
+  fs.rmSync(dst, { recursive: true, force: true });
+  return runs;
+}
 
 /** 'ok' when every round's copy held as many entries as cp -a's. */
 function checkEntries(runs, want) {
@@ -48,9 +77,9 @@ function checkEntries(runs, want) {
   return got.every((n) => n === want) ? 'ok' : `MISMATCH ${got.join(', ')} (cp -a: ${want})`;
 }
 
-async function copyOne(dir, { rounds, fixture, log, peersOnly = false }) {
-  const chosen = contenders.filter((c) => !(peersOnly && c.ioaio));
-  const runs = await runRounds(chosen, { rounds, fixture: { ...fixture, dir }, log });
+async function copyOne(dir, { rounds, fixture, log, peersOnly = false, wide = false }) {
+  const chosen = contenders.filter((c) => !(peersOnly && c.ioaio) && (c.wide || !wide));
+  const runs = await copyRounds(chosen, dir, fixture.base, { rounds, log });
   const want = runs.get(kCp)?.[0]?.result.entries;
   const rows = chosen.map(({ name }) => {
     const ms = field(runs.get(name), 'ms');
@@ -117,13 +146,18 @@ export async function run(opts) {
   } else {
     parts.push(`${kIncludeDir}: not present on this machine.`);
   }
-  const tree = await copyOne(opts.fixture.tree, { ...opts, rounds: Math.min(opts.rounds, kTreeRounds) });
+  const tree = await copyOne(opts.fixture.tree, {
+    ...opts,
+    rounds: Math.min(opts.rounds, kTreeRounds),
+    wide: true,
+  });
   parts.push(tree.markdown);
   runs.tree = tree.runs;
   if (!opts.peersOnly) targets.push(...targetsOf('the bench tree', tree.runs));
   const note =
     'Times are the copy alone, measured inside each process (the shell wrapper times `cp -a` with ' +
-    '`date`); the destination is new each round and removed after the timing. What each keeps ' +
+    '`date`); the destination is new for every run and removed between runs, outside any timing. ' +
+    'What each keeps ' +
     'differs: `cp -a` and aio.copytree keep modes, owners and times; `fs.promises.cp` without ' +
     '`preserveTimestamps` keeps modes only. aio.copytree writes each file to a temporary name and ' +
     'renames it into place, which costs two directory operations per file that the others do not make.';
