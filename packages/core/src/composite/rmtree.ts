@@ -125,19 +125,21 @@ class TreeRemoval {
   /** refuseDotRoot → lstatRoot → refuseSymlinkRoot → the removal proper. */
   start(path: PathBytes): void {
     const root = stripTrailingSlashes(path);
-    if (this.#refuseRoot(path, root)) return;
+    if (this.#refuseDotRoot(path, root)) return;
     // Set first, so a caller's limit(0) (a pause) made after the call is kept.
     this.#group.limit(kLimit);
     this.#group.add(
       this.#aio.lstat(root, {
         priority: this.#priority,
-        callback: (err, st) => this.#rootChecked(root, err, st),
+        callback: (err, st) => {
+          if (!this.#refuseSymlinkRoot(root, err, st)) this.#startRemoval(root);
+        },
       }),
     );
   }
 
   /** Invariant: nothing outside the tree the path names is removed; `.`, `..` and `/` name no such tree. */
-  #refuseRoot(path: PathBytes, root: PathBytes): boolean {
+  #refuseDotRoot(path: PathBytes, root: PathBytes): boolean {
     const shown = String(path);
     if (root.length === 0 && path.length > 0) {
       failGroup(this.#group, systemError('EBUSY', 'rmdir', shown));
@@ -150,9 +152,13 @@ class TreeRemoval {
   }
 
   /** Invariant: a symlink root is never entered (its target lies outside the tree), nor a file. */
-  #rootChecked(root: PathBytes, err: NodeJS.ErrnoException | null, st: Stats): void {
-    if (err !== null) return failGroup(this.#group, err);
-    if (!st.isDirectory()) return failGroup(this.#group, systemError('ENOTDIR', 'rmdir', String(root)));
+  #refuseSymlinkRoot(root: PathBytes, err: NodeJS.ErrnoException | null, st: Stats): boolean {
+    if (err === null && st.isDirectory()) return false;
+    failGroup(this.#group, err ?? systemError('ENOTDIR', 'rmdir', String(root)));
+    return true;
+  }
+
+  #startRemoval(root: PathBytes): void {
     this.#group.signal.addEventListener('abort', () => this.#stop(), { once: true });
     this.#waiting.push(newTask(null, root));
     setFeeder(this.#group, () => this.#feed());
