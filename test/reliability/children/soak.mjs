@@ -7,7 +7,8 @@
 // they started, and the heap after a forced GC at the end (median of the
 // last three rounds) is compared with the heap just after the warm-up
 // (median of the first three). Prints a summary.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import {
   core,
@@ -291,7 +292,10 @@ class Wave {
     return true;
   }
 
-  /** A copy that completed is the source byte for byte with its mode; one that failed left nothing. */
+  /**
+   * A copy that completed is the source byte for byte with its mode; one that failed left nothing
+   * (and no copy leaves a temporary file beside its destination).
+   */
   checkCopies() {
     for (const c of this.copies) {
       const got = fileState(c.dst);
@@ -299,6 +303,9 @@ class Wave {
       if (c.err === null ? !complete : got !== null && !complete)
         note(stats.mismatches, `copy ${c.dst} ${c.err?.code}`);
     }
+    const named = new Set(this.copies.map((c) => basename(c.dst)));
+    for (const name of readdirSync(`${dir}/copies`))
+      if (!named.has(name)) note(stats.mismatches, `left behind: ${name}`);
     rmSync(`${dir}/copies`, { recursive: true, force: true });
     mkdirSync(`${dir}/copies`);
   }
