@@ -1,7 +1,8 @@
 // EMFILE: run under `ulimit -n 64`. Thousands of opens through a group with
 // a limit and without one, copies under descriptor pressure, and every
 // descriptor-needing operation while the table is full. Prints a summary.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import {
   core,
   errorShape,
@@ -76,7 +77,10 @@ async function openReadClose(limit) {
   };
 }
 
-/** `copies` copies at once: each either completes or rejects, and never leaves a partial file. */
+/**
+ * `copies` copies at once: each either completes or rejects, and never leaves a partial file (nor a
+ * temporary one beside its destination).
+ */
 async function copiesUnderPressure() {
   const ctx = core.createAio();
   const grp = ctx.group();
@@ -100,6 +104,9 @@ async function copiesUnderPressure() {
       violations.push({ dst: r.dst, err: outcomeName(r.err), got, want });
     }
   }
+  const named = new Set(results.map((r) => basename(r.dst)));
+  for (const name of readdirSync(`${dir}/copies`))
+    if (!named.has(name)) violations.push({ leftBehind: name });
   return {
     outcomes: tally(results.map((r) => outcomeName(r.err))),
     group: outcomeName(err),
