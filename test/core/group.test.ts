@@ -2,7 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbortError, createAio } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
-import { failGroup, setFeeder } from '../../packages/core/src/group.js';
+import {
+  commitGroup,
+  failGroup,
+  followCommit,
+  reopenGroup,
+  setFeeder,
+} from '../../packages/core/src/group.js';
 import { tempDir } from '../helpers/tmp.js';
 import { gate, nextTurn, turns, until } from '../helpers/turns.js';
 
@@ -731,5 +737,87 @@ describe('feeder', () => {
     expect(result).toEqual({ error: expect.any(AggregateError) });
     expect((result as { error: AggregateError }).error.errors).toEqual([bad]);
     expect(calls).toBe(2);
+  });
+});
+
+describe('the commit point of a composite (commitGroup)', () => {
+  /** How a group settled, with its state and cancelled flag right after the cancels. */
+  const settled = (grp: PromiseLike<unknown>) =>
+    Promise.resolve(grp).then(
+      (value) => ['resolved', value],
+      (err: Error) => [err.name, err.cause],
+    );
+
+  test('once committed, cancel(), cancelSubs(), its signal and a cancelled parent leave it and its members alone', async () => {
+    const ctx = createAio();
+    const controller = new AbortController();
+    const parent = ctx.group();
+    const grp = ctx.group<string>({ signal: controller.signal }).result('real');
+    parent.add(grp);
+    const member = gate();
+    grp.add(member.promise);
+    const committed = commitGroup(grp);
+    grp.cancel('a');
+    grp.cancelSubs('b');
+    controller.abort('c');
+    parent.cancel('d');
+    const states = [grp.cancelled, grp.size, grp.signal.aborted];
+    member.open();
+    expect([committed, states, await settled(grp), await settled(parent)]).toEqual([
+      true,
+      [false, 1, false],
+      ['resolved', 'real'],
+      ['AbortError', 'd'],
+    ]);
+  });
+
+  test('a cancelled group is not committed: commitGroup returns false and it rejects with its AbortError', async () => {
+    const grp = createAio().group();
+    grp.add(gate().promise);
+    grp.cancel('first');
+    expect([commitGroup(grp), await settled(grp)]).toEqual([false, ['AbortError', 'first']]);
+  });
+
+  test('reopenGroup applies the first cancel that arrived while committed', async () => {
+    const grp = createAio().group();
+    const member = gate();
+    grp.add(member.promise);
+    commitGroup(grp);
+    grp.cancel('first');
+    grp.cancel('second');
+    const before = grp.cancelled;
+    reopenGroup(grp);
+    expect([before, grp.cancelled, await settled(grp)]).toEqual([false, true, ['AbortError', 'first']]);
+  });
+
+  test('reopenGroup without a cancel meanwhile: the group can be cancelled again later', async () => {
+    const grp = createAio().group();
+    grp.add(gate().promise);
+    commitGroup(grp);
+    reopenGroup(grp);
+    const reopened = grp.cancelled;
+    grp.cancel('later');
+    expect([reopened, await settled(grp)]).toEqual([false, ['AbortError', 'later']]);
+  });
+
+  test('followCommit: a follower commits with the group it follows, along a chain', async () => {
+    const ctx = createAio();
+    const [a, b, c] = [ctx.group(), ctx.group(), ctx.group()];
+    followCommit(a, b);
+    followCommit(b, c);
+    const gates = [gate(), gate(), gate()];
+    for (const [i, g] of [a, b, c].entries()) g.add((gates[i] as ReturnType<typeof gate>).promise);
+    commitGroup(a);
+    for (const g of [a, b, c]) g.cancel('ignored');
+    const states = [a, b, c].map((g) => g.cancelled);
+    for (const g of gates) g.open();
+    expect([states, await Promise.all([a, b, c].map(settled))]).toEqual([
+      [false, false, false],
+      [
+        ['resolved', undefined],
+        ['resolved', undefined],
+        ['resolved', undefined],
+      ],
+    ]);
   });
 });
