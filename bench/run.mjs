@@ -18,13 +18,14 @@ import * as feeder from './scenarios/feeder.mjs';
 import * as memory from './scenarios/memory.mjs';
 import * as native from './scenarios/native.mjs';
 import * as priority from './scenarios/priority.mjs';
+import * as queue from './scenarios/queue.mjs';
 import * as rmtree from './scenarios/rmtree.mjs';
 import * as scaling from './scenarios/scaling.mjs';
 import * as stat from './scenarios/stat.mjs';
 import * as sweep from './scenarios/sweep.mjs';
 import * as walk from './scenarios/walk.mjs';
 
-const kScenarios = { stat, sweep, priority, walk, memory, scaling, feeder, abort, native, copytree, rmtree };
+const kScenarios = { stat, sweep, priority, walk, memory, scaling, feeder, abort, native, copytree, rmtree, queue };
 const kPackages = ['@ioaio/core', 'fdir', '@nodelib/fs.walk', 'p-limit', 'p-queue'];
 const kBudgetSeconds = 60;
 /** The rule for the default maxParallel: keep this share of raw throughput… */

@@ -1,0 +1,74 @@
+// Scenario: 100,000 stats (paths.txt, warm cache) through a task queue at the same concurrency:
+// aio.queue with aio.stat inside, against p-queue with fs.promises.stat inside, as users write them.
+// Child protocol: one JSON line { n, errors, ms, opsPerSec }.
+import { nodeScript } from '../lib/child.mjs';
+import { pairedOf, targetRow } from '../lib/compare.mjs';
+import { field, runRounds } from '../lib/rounds.mjs';
+import { median, range } from '../lib/stats.mjs';
+import { fmt, markdownTable, ratio } from '../lib/table.mjs';
+
+export const title = 'Task queue: 100,000 stats through aio.queue and p-queue at the same concurrency';
+export const defaultRounds = 3;
+
+/** The concurrencies compared: a few tasks in flight, and many. */
+const kDepths = [16, 64];
+
+const peerName = (k) => `p-queue(${k}) fs.promises.stat`;
+const ioaioName = (k) => `aio.queue(${k}) aio.stat`;
+
+/** @type {Array<import('../lib/rounds.mjs').Contender & { ioaio: boolean, depth: number }>} */
+export const contenders = kDepths.flatMap((k) => [
+  {
+    name: peerName(k),
+    ioaio: false,
+    depth: k,
+    argv: (fx) => nodeScript('peers/stat-pqueue.mjs', fx.paths, k),
+  },
+  { name: ioaioName(k), ioaio: true, depth: k, argv: (fx) => nodeScript('ioaio/queue.mjs', fx.paths, k) },
+]);
+
+/**
+ * Runs the scenario and renders its table.
+ * @param {{ rounds: number, fixture: object, log?: (m: string) => void, peersOnly?: boolean }} opts
+ * @returns {Promise<{ markdown: string, runs: Map<string, object[]>, targets: object[] }>}
+ */
+export async function run({ rounds, fixture, log, peersOnly = false }) {
+  const chosen = contenders.filter((c) => !(peersOnly && c.ioaio));
+  const runs = await runRounds(chosen, { rounds, fixture, log, warmup: true });
+  const rows = chosen.map(({ name, ioaio, depth }) => {
+    const ops = field(runs.get(name), 'opsPerSec');
+    const [lo, hi] = range(ops);
+    const errors = Math.max(0, ...field(runs.get(name), 'errors'));
+    return [
+      name,
+      fmt(median(ops)),
+      `${fmt(lo)} – ${fmt(hi)}`,
+      ioaio ? ratio(pairedOf(runs, name, peerName(depth), 'opsPerSec')) : '',
+      fmt(median(field(runs.get(name), 'cpuMs'))),
+      fmt(median(field(runs.get(name), 'maxRssKiB')) / 1024),
+      errors ? `${errors} errors` : '',
+    ];
+  });
+  const headers = [
+    'contender',
+    'median ops/s',
+    'min – max',
+    '× p-queue, same concurrency (higher is better)',
+    'CPU ms (whole process)',
+    'peak RSS MiB',
+    'note',
+  ];
+  const markdown = `Ratios are paired round by round against p-queue at the same concurrency; above 1 is faster.\n\n${markdownTable(headers, rows)}`;
+  const targets = peersOnly
+    ? []
+    : kDepths.map((k) => {
+        const vs = pairedOf(runs, ioaioName(k), peerName(k), 'opsPerSec');
+        return targetRow(
+          'queue',
+          `≥ 3× p-queue's throughput at concurrency ${k}`,
+          Number.isFinite(vs) ? vs >= 3 : null,
+          `${ratio(vs)}× ${peerName(k)}`,
+        );
+      });
+  return { markdown, runs, targets };
+}
