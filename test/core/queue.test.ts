@@ -236,7 +236,10 @@ describe('aio.queue', () => {
     await turns(3);
     const second = await q.add(() => Promise.resolve(2));
     await q.onIdle();
-    expect([first, idle, second, aio.nreqs]).toEqual([1, [0, { size: 0, pending: 0 }], 2, 0]);
+    q.pause();
+    q.start();
+    const afterResume = aio.nreqs;
+    expect([first, idle, second, afterResume, aio.nreqs]).toEqual([1, [0, { size: 0, pending: 0 }], 2, 0, 0]);
   });
 
   test('raising concurrency starts waiting tasks at once; addAll resolves in order', async () => {

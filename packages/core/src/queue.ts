@@ -213,8 +213,8 @@ export class AioQueue {
   start(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    if (this.#group !== null) this.#group.limit(this.#concurrency);
-    else this.#wake();
+    // Invariant: a waiting task always has a group; with none, there is nothing to start.
+    this.#group?.limit(this.#concurrency);
   }
 
   /**
