@@ -34,7 +34,7 @@ describe('AioContext', () => {
 
   test('each call keeps its own options, even when an option getter makes another call', () => {
     const ctx = createAio({ maxParallel: 0 });
-    const inner: AioRequest<undefined>[] = [];
+    const inner: AioRequest<void>[] = [];
     const options = {
       get priority() {
         inner.push(ctx.nop({ priority: -3 }));
