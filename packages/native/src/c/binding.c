@@ -102,7 +102,7 @@ napi_value make_int(napi_env env, int64_t n) {
 static napi_value dir_buffer(napi_env env, ioaio_req *r) {
   napi_value buf;
   void *unused;
-  CALL(env, napi_create_buffer_copy(env, r->out.dir.len, r->out.dir.data, &unused, &buf));
+  CALL(env, napi_create_buffer_copy(env, r->u.dir.len, r->u.dir.data, &unused, &buf));
   return buf;
 }
 
@@ -114,7 +114,7 @@ static int fill_chunk(binding *b, ioaio_req **taken, size_t n, napi_value *extra
     b->out_ids[i] = r->id;
     b->out_res[i] = r->result;
     if ((r->type == T_STAT || r->type == T_LSTAT || r->type == T_FSTAT) && r->result >= 0)
-      memcpy(b->out_st + i * IOAIO_STAT_FIELDS, r->out.st, sizeof r->out.st);
+      memcpy(b->out_st + i * IOAIO_STAT_FIELDS, r->u.st, sizeof r->u.st);
     if (r->type == T_READDIR && r->result >= 0) {
       if (*extras == NULL && napi_create_array_with_length(env, n, extras) != napi_ok) return -1;
       napi_value buf = dir_buffer(env, r);

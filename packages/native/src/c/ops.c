@@ -85,52 +85,52 @@ static double do_readdir(ioaio_req *r) {
     free(data);
     return rc;
   }
-  r->out.dir.data = data;
-  r->out.dir.len = len;
+  r->u.dir.data = data;
+  r->u.dir.len = len;
   return (double)len;
 }
 
 static double do_read(ioaio_req *r) {
-  char *at = r->buf + (size_t)r->num[0];
-  size_t len = (size_t)r->num[1];
-  off_t pos = (off_t)r->num[2];
-  return pos < 0 ? RESULT(read(r->fd, at, len)) : RESULT(pread(r->fd, at, len, pos));
+  char *at = r->u.in.p.buf + (size_t)r->u.in.p.num[0];
+  size_t len = (size_t)r->u.in.p.num[1];
+  off_t pos = (off_t)r->u.in.p.num[2];
+  return pos < 0 ? RESULT(read(r->u.in.p.fd, at, len)) : RESULT(pread(r->u.in.p.fd, at, len, pos));
 }
 
 static double do_write(ioaio_req *r) {
-  const char *at = r->buf + (size_t)r->num[0];
-  size_t len = (size_t)r->num[1];
-  off_t pos = (off_t)r->num[2];
-  return pos < 0 ? RESULT(write(r->fd, at, len)) : RESULT(pwrite(r->fd, at, len, pos));
+  const char *at = r->u.in.p.buf + (size_t)r->u.in.p.num[0];
+  size_t len = (size_t)r->u.in.p.num[1];
+  off_t pos = (off_t)r->u.in.p.num[2];
+  return pos < 0 ? RESULT(write(r->u.in.p.fd, at, len)) : RESULT(pwrite(r->u.in.p.fd, at, len, pos));
 }
 
 static double do_sendfile(ioaio_req *r) {
-  size_t count = (size_t)r->num[1];
-  if (r->num[0] < 0) return RESULT(sendfile(r->fd, r->int2, NULL, count));
-  off_t from = (off_t)r->num[0];
-  return RESULT(sendfile(r->fd, r->int2, &from, count));
+  size_t count = (size_t)r->u.in.p.num[1];
+  if (r->u.in.p.num[0] < 0) return RESULT(sendfile(r->u.in.p.fd, r->u.in.p.int2, NULL, count));
+  off_t from = (off_t)r->u.in.p.num[0];
+  return RESULT(sendfile(r->u.in.p.fd, r->u.in.p.int2, &from, count));
 }
 
 static void times_of(const ioaio_req *r, struct timespec ts[2]) {
-  ts[0].tv_sec = (time_t)r->num[0];
-  ts[0].tv_nsec = (long)r->num[1];
-  ts[1].tv_sec = (time_t)r->num[2];
-  ts[1].tv_nsec = (long)r->num[3];
+  ts[0].tv_sec = (time_t)r->u.in.p.num[0];
+  ts[0].tv_nsec = (long)r->u.in.p.num[1];
+  ts[1].tv_sec = (time_t)r->u.in.p.num[2];
+  ts[1].tv_nsec = (long)r->u.in.p.num[3];
 }
 
 static double do_utimensat(ioaio_req *r) {
   struct timespec ts[2];
   times_of(r, ts);
-  return RESULT(utimensat(AT_FDCWD, r->path, ts, r->int1));
+  return RESULT(utimensat(AT_FDCWD, r->path, ts, r->u.in.p.int1));
 }
 
 static double do_futimens(ioaio_req *r) {
   struct timespec ts[2];
   times_of(r, ts);
-  return RESULT(futimens(r->fd, ts));
+  return RESULT(futimens(r->u.in.p.fd, ts));
 }
 
-static double do_syncfs(ioaio_req *r) { return RESULT(syncfs(r->fd)); }
+static double do_syncfs(ioaio_req *r) { return RESULT(syncfs(r->u.in.p.fd)); }
 
 static double do_sync(void) {
   sync();
@@ -140,30 +140,30 @@ static double do_sync(void) {
 static double run_by_type(ioaio_req *r) {
   switch (r->type) {
   case T_NOP: return 0;
-  case T_STAT: return do_statx(AT_FDCWD, r->path, AT_STATX_SYNC_AS_STAT, r->out.st);
-  case T_LSTAT: return do_statx(AT_FDCWD, r->path, AT_SYMLINK_NOFOLLOW, r->out.st);
-  case T_FSTAT: return do_statx(r->fd, "", AT_EMPTY_PATH, r->out.st);
-  case T_OPEN: return RESULT(open(r->path, r->int1 | O_CLOEXEC, r->int2));
-  case T_CLOSE: return RESULT(close(r->fd));
+  case T_STAT: return do_statx(AT_FDCWD, r->path, AT_STATX_SYNC_AS_STAT, r->u.st);
+  case T_LSTAT: return do_statx(AT_FDCWD, r->path, AT_SYMLINK_NOFOLLOW, r->u.st);
+  case T_FSTAT: return do_statx(r->u.in.p.fd, "", AT_EMPTY_PATH, r->u.st);
+  case T_OPEN: return RESULT(open(r->path, r->u.in.p.int1 | O_CLOEXEC, r->u.in.p.int2));
+  case T_CLOSE: return RESULT(close(r->u.in.p.fd));
   case T_READ: return do_read(r);
   case T_WRITE: return do_write(r);
   case T_READDIR: return do_readdir(r);
-  case T_LSEEK: return RESULT(lseek(r->fd, (off_t)r->num[0], r->int1));
-  case T_FALLOCATE: return RESULT(fallocate(r->fd, r->int1, (off_t)r->num[0], (off_t)r->num[1]));
-  case T_RENAME2: return RESULT(renameat2(AT_FDCWD, r->path, AT_FDCWD, r->path2, (unsigned)r->int1));
+  case T_LSEEK: return RESULT(lseek(r->u.in.p.fd, (off_t)r->u.in.p.num[0], r->u.in.p.int1));
+  case T_FALLOCATE: return RESULT(fallocate(r->u.in.p.fd, r->u.in.p.int1, (off_t)r->u.in.p.num[0], (off_t)r->u.in.p.num[1]));
+  case T_RENAME2: return RESULT(renameat2(AT_FDCWD, r->path, AT_FDCWD, r->path2, (unsigned)r->u.in.p.int1));
   case T_SYNC: return do_sync();
   case T_SYNCFS: return do_syncfs(r);
-  case T_FSYNC: return RESULT(fsync(r->fd));
-  case T_FDATASYNC: return RESULT(fdatasync(r->fd));
+  case T_FSYNC: return RESULT(fsync(r->u.in.p.fd));
+  case T_FDATASYNC: return RESULT(fdatasync(r->u.in.p.fd));
   case T_SYNC_FILE_RANGE:
-    return RESULT(sync_file_range(r->fd, (off_t)r->num[0], (off_t)r->num[1], (unsigned)r->int1));
-  case T_READAHEAD: return RESULT(readahead(r->fd, (off_t)r->num[0], (size_t)r->num[1]));
+    return RESULT(sync_file_range(r->u.in.p.fd, (off_t)r->u.in.p.num[0], (off_t)r->u.in.p.num[1], (unsigned)r->u.in.p.int1));
+  case T_READAHEAD: return RESULT(readahead(r->u.in.p.fd, (off_t)r->u.in.p.num[0], (size_t)r->u.in.p.num[1]));
   case T_SENDFILE: return do_sendfile(r);
   case T_UTIMENSAT: return do_utimensat(r);
   case T_FUTIMENS: return do_futimens(r);
-  case T_MKNOD: return RESULT(mknod(r->path, (mode_t)r->int1, (dev_t)r->num[0]));
+  case T_MKNOD: return RESULT(mknod(r->path, (mode_t)r->u.in.p.int1, (dev_t)r->u.in.p.num[0]));
   case T_UNLINK: return RESULT(unlink(r->path));
-  case T_MKDIR: return RESULT(mkdir(r->path, (mode_t)r->int1));
+  case T_MKDIR: return RESULT(mkdir(r->path, (mode_t)r->u.in.p.int1));
   case T_RMDIR: return RESULT(rmdir(r->path));
   default: return -ENOSYS;
   }
@@ -172,9 +172,9 @@ static double run_by_type(ioaio_req *r) {
 void req_run(ioaio_req *r) { r->result = run_by_type(r); }
 
 void req_free_parts(ioaio_req *r) {
-  if (r->path != r->out.inline_path) free(r->path);
+  if (r->path != r->u.in.inline_path) free(r->path);
   free(r->path2);
   /* Invariant: dir.data is set exactly when a readdir succeeded (result starts at -ECANCELED). */
-  if (r->type == T_READDIR && r->result >= 0) free(r->out.dir.data);
+  if (r->type == T_READDIR && r->result >= 0) free(r->u.dir.data);
   r->path = r->path2 = NULL;
 }

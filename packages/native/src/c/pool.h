@@ -9,7 +9,7 @@
 
 #define IOAIO_LEVELS 9        /* priorities -4..4 stored as 0..8 */
 #define IOAIO_STAT_FIELDS 18  /* doubles per stat result, Node's own order */
-#define IOAIO_INLINE_PATH (IOAIO_STAT_FIELDS * 8) /* Perf: most paths fit, no malloc */
+#define IOAIO_INLINE_PATH (IOAIO_STAT_FIELDS * 8 - 56) /* Perf: most paths fit, no malloc */
 
 /* Request types: the numbering is shared with src/ops.ts. */
 enum ioaio_type {
@@ -21,30 +21,42 @@ enum ioaio_type {
 
 enum ioaio_state { S_QUEUED, S_RUNNING, S_DONE };
 
+/* What a request needs only until its system call ran. */
+typedef struct ioaio_params {
+  int32_t fd, int1, int2;
+  double num[4];
+  char *buf;
+} ioaio_params;
+
 /*
  * One request. Owner: the main thread builds it (submit) and frees it (delivery);
  * between those, the pool lock owns the links and the state; the worker that took
  * it (state S_RUNNING) owns the result fields until it pushes it to the done queue.
- * `buf` points into a caller Buffer that JavaScript keeps alive until delivery.
+ * `u.in.buf` points into a caller Buffer that JavaScript keeps alive until delivery.
  */
 typedef struct ioaio_req {
   struct ioaio_req *next, *prev; /* ready or done queue links, under pool->lock */
-  int32_t id, type, pri, state;
-  int32_t fd, int1, int2;
-  double num[4];
-  char *path, *path2; /* path may point at out.inline_path; path2 is malloc'd or NULL */
-  char *buf;
-  double result; /* >= 0, or -errno */
+  int32_t id;
+  uint8_t type, pri, state;
+  double result;      /* >= 0, or -errno */
+  char *path, *path2; /* path may point at u.in.inline_path; path2 is malloc'd or NULL */
   /*
-   * Perf: a short path and the result share memory; every request reads its path
-   * only before it writes a result (statx fills a local struct first).
+   * Perf: the parameters, a short path and the result share memory (192 bytes a request,
+   * not 256): a request reads its parameters and path only before it writes a result
+   * (statx fills a local struct first).
    */
   union {
-    char inline_path[IOAIO_INLINE_PATH];
+    struct {
+      ioaio_params p;
+      char inline_path[IOAIO_INLINE_PATH];
+    } in;
     double st[IOAIO_STAT_FIELDS];
     struct { char *data; size_t len; } dir; /* readdir: malloc'd packed entries */
-  } out;
+  } u;
 } ioaio_req;
+
+_Static_assert(sizeof(ioaio_params) + IOAIO_INLINE_PATH == sizeof(double) * IOAIO_STAT_FIELDS,
+               "the parameters and the inline path fill exactly the bytes of a stat result");
 
 typedef struct { ioaio_req *head, *tail; } ioaio_list;
 

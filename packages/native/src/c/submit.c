@@ -52,8 +52,9 @@ static int attach_buffer(napi_env env, ioaio_req *r, napi_value buffers, int32_t
   if (napi_get_element(env, buffers, (uint32_t)index, &v) != napi_ok) return -EINVAL;
   char *data = typed_data(env, v, &len);
   if (data == NULL && len != 0) return -EINVAL;
-  if (r->num[0] < 0 || r->num[1] < 0 || r->num[0] + r->num[1] > (double)len) return -ERANGE;
-  r->buf = data;
+  const double *num = r->u.in.p.num;
+  if (num[0] < 0 || num[1] < 0 || num[0] + num[1] > (double)len) return -ERANGE;
+  r->u.in.p.buf = data;
   return 0;
 }
 
@@ -61,15 +62,18 @@ static int attach_buffer(napi_env env, ioaio_req *r, napi_value buffers, int32_t
 static int build_req(binding *b, ioaio_req *r, size_t i, const uint8_t **cursor, const uint8_t *end,
                      napi_value buffers) {
   const int32_t *in = b->in_i32 + i * IN_I32;
-  memset(r, 0, offsetof(ioaio_req, out));
-  r->id = in[0], r->type = in[1], r->pri = in[2], r->fd = in[3], r->int1 = in[4], r->int2 = in[5];
-  memcpy(r->num, b->in_f64 + i * IN_F64, sizeof r->num);
+  memset(r, 0, offsetof(ioaio_req, u));
+  r->id = in[0];
   r->result = -ECANCELED;
-  if (r->type < 0 || r->type >= T_COUNT || r->pri < 0 || r->pri >= IOAIO_LEVELS) return -EINVAL;
+  if (in[1] < 0 || in[1] >= T_COUNT || in[2] < 0 || in[2] >= IOAIO_LEVELS) return -EINVAL;
+  r->type = (uint8_t)in[1], r->pri = (uint8_t)in[2];
+  ioaio_params *p = &r->u.in.p;
+  p->fd = in[3], p->int1 = in[4], p->int2 = in[5], p->buf = NULL;
+  memcpy(p->num, b->in_f64 + i * IN_F64, sizeof p->num);
   /* Invariant: both paths lie inside the bytes JavaScript handed over. */
   size_t path_bytes = (size_t)(in[6] > 0 ? in[6] : 0) + (size_t)(in[7] > 0 ? in[7] : 0);
   if (path_bytes > (size_t)(end - *cursor)) return -EINVAL;
-  if (copy_path(&r->path, r->out.inline_path, *cursor, in[6]) != 0) return -ENOMEM;
+  if (copy_path(&r->path, r->u.in.inline_path, *cursor, in[6]) != 0) return -ENOMEM;
   *cursor += in[6] > 0 ? in[6] : 0;
   if (copy_path(&r->path2, NULL, *cursor, in[7]) != 0) return -ENOMEM;
   *cursor += in[7] > 0 ? in[7] : 0;
