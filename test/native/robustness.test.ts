@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { unavailable } from './native.js';
 
 const kChild = fileURLToPath(new URL('./children/robust.mjs', import.meta.url));
+const kAddon = new URL('../../packages/native/build/ioaio_native.node', import.meta.url);
 /** Long enough for a loaded machine and the sanitizer build; a hang fails the test instead of stalling the suite. */
 const kChildTimeoutMs = 120_000;
 
@@ -57,6 +59,13 @@ describe.skipIf(unavailable !== undefined)(
 
     it('terminating a worker thread whose pool is blocked on a FIFO does not hang, and the process exits', () => {
       expect(child('fifoWorker')).toMatchObject({ status: 0, signal: null, json: { terminated: 1 } });
+    });
+
+    it('the addon stays mapped when the last worker thread that loaded it exits (its pool threads may still run)', () => {
+      const addon = process.env.IOAIO_NATIVE_ADDON ?? fileURLToPath(kAddon);
+      const r = spawnSync('readelf', ['-d', addon], { encoding: 'utf8' });
+      if (r.status !== 0 || !existsSync(addon)) return void console.log('skipped: readelf not available');
+      expect(r.stdout.match(/Flags: .*NODELETE/)?.[0]).toMatch(/NODELETE/);
     });
 
     it('pools dropped without close are collected and their threads exit', () => {

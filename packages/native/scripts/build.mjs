@@ -27,9 +27,13 @@ function nodeHeaders() {
 function compilerFlags() {
   const base = ['-std=c11', '-O2', '-fPIC', '-shared', '-pthread', '-Wall', '-Wextra', '-Werror'];
   const sanitizer = asan ? ['-g', '-fsanitize=address', '-fno-omit-frame-pointer'] : [];
+  // Invariant: Node unloads an addon when the last worker thread that loaded it exits, but
+  // detached pool threads may still be running its code then; nodelete keeps it mapped.
+  const link = ['-Wl,-z,nodelete'];
   return [
     ...base,
     ...sanitizer,
+    ...link,
     '-D_GNU_SOURCE',
     '-DNODE_GYP_MODULE_NAME=ioaio_native',
     '-fvisibility=hidden',
