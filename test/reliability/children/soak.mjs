@@ -75,6 +75,8 @@ const note = (list, item) => {
 
 const kWave = 400;
 const kControllers = 4;
+/** Kinds (of those issued here) that settle with their real outcome when cancelled past their commit point. */
+const kCommitting = new Set(['copy']);
 
 const bump = (counts, key) => {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -141,7 +143,10 @@ class Wave {
     bump(stats.outcomes, name);
     if (err !== null && err.code !== 'ABORT_ERR')
       note(stats.unexpected, `${op.kind}: ${err.code} ${err.message}`);
-    if (err === null && op.current?.expectAbort) note(stats.cancelledButSucceeded, op.kind);
+    // copy ignores a cancel once its final rename is issued (its commit point): success is then
+    // its real outcome, and the wave's copy check still holds it to a complete destination.
+    if (err === null && op.current?.expectAbort && !kCommitting.has(op.kind))
+      note(stats.cancelledButSucceeded, op.kind);
   }
 
   /** Options with a counting callback; `check(err, value)` judges the outcome. */
