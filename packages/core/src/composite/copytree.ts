@@ -42,7 +42,9 @@ export interface CopytreeResult {
 export interface CopytreeOptions extends GroupOptions<CopytreeResult> {
   /**
    * Most file copies in flight (each holds two descriptors while it runs),
-   * and likewise most directory reads and most symlink steps.
+   * and likewise most directories open for reading and most symlink steps.
+   * The copy is a group whose limit is 3 × maxreq: `limit(0)` pauses it,
+   * raising the limit again resumes it.
    * @default 8
    */
   maxreq?: number | undefined;
@@ -63,7 +65,8 @@ export interface CopytreeOptions extends GroupOptions<CopytreeResult> {
    * Called for an entry that cannot be copied (the source path, a string
    * when `src` was given as a string, else a Buffer); the entry is left out
    * and the copy goes on. Without it the first such error fails the copy
-   * and cancels what is in flight.
+   * and cancels what is in flight; what was made stays (whole files, links,
+   * directories whose mode and times may not be restored yet, mode 0700).
    */
   onError?: ((error: NodeJS.ErrnoException, path: PathBytes) => void) | undefined;
 }
@@ -78,7 +81,10 @@ export interface CopytreeArgs {
   onError: ((error: NodeJS.ErrnoException, path: PathBytes) => void) | null;
 }
 
-/** Perf: eight copies keep libuv's four threads busy without crowding other work out (bench copytree). */
+/**
+ * Perf: eight copies keep libuv's four threads busy. In bench copytree, 16 copies on a context of
+ * depth 16 took 0.9x the time on /usr/include, within the noise of the loaded machine it ran on.
+ */
 const kDefaultMaxreq = 8;
 /** Files found and not yet copied above which no directory is read further: bounds memory on wide trees. */
 const kFileBacklog = 4096;
