@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { fileTooLarge, notRegularFile } from '../errors.js';
+import { single } from '../operation.js';
 import type { Done, RequestOptions, RunningRequest } from '../request.js';
 import {
   type PathLike,
@@ -9,7 +10,6 @@ import {
   validatePath,
   validateRangeEnd,
 } from '../validate.js';
-import { single } from './operation.js';
 
 /** Chunk size of the emulated data requests. */
 export const kChunkBytes = 64 * 1024;

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { bufferOutOfBounds } from '../errors.js';
+import { later, single } from '../operation.js';
 import type { Done, RequestOptions } from '../request.js';
 import {
   type PathLike,
@@ -14,7 +15,6 @@ import {
   validatePosition,
   viewByteLength,
 } from '../validate.js';
-import { later, single } from './operation.js';
 
 export interface Transfer {
   fd: number;

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
+import { single } from '../operation.js';
 import type { Done } from '../request.js';
 import { type PathLike, validateInteger, validatePath } from '../validate.js';
 import { encodingOptions, type NameOptions } from './names.js';
-import { single } from './operation.js';
 
 /** readdirx: entries are `{ name, type }` instead of names. */
 export const READDIR_DENTS = 1;

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { invalidArgType, systemError } from '../errors.js';
+import { later, single } from '../operation.js';
 import type { Done, RequestOptions } from '../request.js';
 import {
   type PathLike,
@@ -10,7 +11,6 @@ import {
   validatePathOrFd,
   validateTime,
 } from '../validate.js';
-import { later, single } from './operation.js';
 
 /** Options of stat and lstat. */
 export interface StatOptions<S extends fs.Stats | fs.BigIntStats = fs.Stats> extends RequestOptions<S> {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { single } from '../operation.js';
 import type { Done, RequestOptions } from '../request.js';
 import {
   type NameEncoding,
@@ -7,7 +8,6 @@ import {
   validateMode,
   validatePath,
 } from '../validate.js';
-import { single } from './operation.js';
 
 /** Options of the requests that return names. */
 export interface NameOptions<T> extends RequestOptions<T> {

@@ -1,6 +1,6 @@
 import { invalidArgType, outOfRange } from '../errors.js';
+import { single } from '../operation.js';
 import type { Done, RequestOptions } from '../request.js';
-import { single } from './operation.js';
 
 /** Longest busy request, in seconds (setTimeout's limit). */
 const kMaxBusySeconds = 2 ** 31 / 1000 - 1;

@@ -1,7 +1,7 @@
 import { systemError } from '../errors.js';
+import { later, single } from '../operation.js';
 import type { Done, RequestOptions } from '../request.js';
 import { type PathLike, validateFd, validatePath } from '../validate.js';
-import { later, single } from './operation.js';
 
 /**
  * An IO::AIO request Node cannot perform: its arguments are checked like any

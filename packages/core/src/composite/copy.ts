@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type BigIntStats, constants } from 'node:fs';
-import { composite } from '../catalogue/operation.js';
-import type { AioContext } from '../context.js';
+import type { AioContext } from '../context/context.js';
 import { AbortError, aioError, fsCpError, isAbortError, systemErrorPair } from '../errors.js';
 import { type AioGroup, addCleanup, commitGroup, failGroup, type GroupOptions } from '../group.js';
+import { composite } from '../operation.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { type PathBytes, stripTrailingSlashes } from './path.js';
 

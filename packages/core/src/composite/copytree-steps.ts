@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import type { AioContext } from '../context.js';
+import type { AioContext } from '../context/context.js';
 import type { AioGroup } from '../group.js';
 import type { CopytreeResult } from './copytree-options.js';
 import { rawBytes } from './copytree-paths.js';

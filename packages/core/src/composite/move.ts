@@ -1,6 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { composite } from '../catalogue/operation.js';
-import type { AioContext } from '../context.js';
+import type { AioContext } from '../context/context.js';
 import { AbortError } from '../errors.js';
 import {
   type AioGroup,
@@ -10,6 +9,7 @@ import {
   type GroupOptions,
   reopenGroup,
 } from '../group.js';
+import { composite } from '../operation.js';
 import type { PathLike } from '../validate.js';
 import { type CopyArgs, inspectDestination, prepareCopy, refusal } from './copy.js';
 

@@ -1,6 +1,6 @@
-import { composite } from '../catalogue/operation.js';
-import type { AioContext } from '../context.js';
+import type { AioContext } from '../context/context.js';
 import { type AioGroup, addCleanup, failGroup, type GroupOptions } from '../group.js';
+import { composite } from '../operation.js';
 import { type PathLike, validatePath } from '../validate.js';
 import type { PathBytes } from './path.js';
 

@@ -5,9 +5,9 @@ import {
   READDIR_DIRS_FIRST,
   READDIR_FOUND_UNKNOWN,
 } from '../catalogue/directories.js';
-import { composite } from '../catalogue/operation.js';
-import type { AioContext } from '../context.js';
+import type { AioContext } from '../context/context.js';
 import { type AioGroup, failGroup, type GroupOptions } from '../group.js';
+import { composite } from '../operation.js';
 import {
   type NameEncoding,
   type PathLike,

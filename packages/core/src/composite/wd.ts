@@ -1,7 +1,7 @@
-import { composite } from '../catalogue/operation.js';
-import type { AioContext } from '../context.js';
+import type { AioContext } from '../context/context.js';
 import { systemError } from '../errors.js';
 import { type AioGroup, failGroup, type GroupOptions } from '../group.js';
+import { composite } from '../operation.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { joinPath, type PathBytes } from './path.js';
 

@@ -1,1 +1,0 @@
-export { type CompositeOperation, composite, later, type SingleOperation, single } from '../operation.js';
