@@ -40,10 +40,6 @@ export function direntType(dirent: fs.Dirent | fs.Dirent<Buffer>): DirentType {
   return 'unknown';
 }
 
-function nameLength(name: string | Buffer): number {
-  return name.length;
-}
-
 function hasDot(name: string | Buffer): boolean {
   return typeof name === 'string' ? name.includes('.') : name.includes(0x2e);
 }
@@ -59,7 +55,7 @@ function startsWithDot(name: string | Buffer): boolean {
  */
 export function directoryLikelihood(name: string | Buffer): number {
   if (startsWithDot(name)) return 0;
-  if (!hasDot(name)) return 1 + nameLength(name) / 1e6;
+  if (!hasDot(name)) return 1 + name.length / 1e6;
   return 2;
 }
 
