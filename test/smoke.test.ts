@@ -21,15 +21,17 @@ const kProbe = `
     abort: new core.AbortError().code,
     methods: typeof core.aio.scandir + typeof core.createAio,
     rx: typeof rx.treescanIterator,
+    operations: [core.operations.stat.kind, core.operations.scandir.kind, typeof core.operations.stat.validate],
   }));
 `;
 
 const kExpected = {
   file: true,
-  names: ['core', 'rx'],
+  names: ['core', 'native', 'rx'],
   abort: 'ABORT_ERR',
   methods: 'functionfunction',
   rx: 'function',
+  operations: ['single', 'composite', 'function'],
 };
 
 describe('the built packages', () => {
