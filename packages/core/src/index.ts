@@ -1,3 +1,4 @@
+export { DirStream, type DirStreamOptions } from './catalogue/dir-stream.js';
 export {
   type DirEntry,
   type DirentType,
@@ -7,11 +8,10 @@ export {
   READDIR_STAT_ORDER,
   type ReaddirxResult,
 } from './catalogue/directories.js';
-export { DirStream, type DirStreamOptions } from './catalogue/dir-stream.js';
 export type { StatOptions } from './catalogue/metadata.js';
 export type { NameOptions } from './catalogue/names.js';
-export { AioWorkingDirectory } from './composite/index.js';
 export type { CopytreeOptions, CopytreeProgress, CopytreeResult } from './composite/copytree.js';
+export { AioWorkingDirectory } from './composite/index.js';
 export { joinPath, type PathBytes, stripTrailingSlashes } from './composite/path.js';
 export type { ScandirOptions, ScandirResult } from './composite/scandir.js';
 export type { WalkEncoding, WalkEntry, WalkOptions, WalkResult } from './composite/walk.js';
