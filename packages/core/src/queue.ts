@@ -1,4 +1,3 @@
-import type { AioContext } from './context/context.js';
 import { AbortError } from './errors.js';
 import { type AioGroup, setFeeder } from './group.js';
 import { PriorityQueue, QueueEntry } from './priority-queue.js';
@@ -10,6 +9,14 @@ import {
   validatePriority,
   validateSignal,
 } from './validate.js';
+
+/**
+ * What a queue needs of its context: a way to make the busy period's group.
+ * Invariant: a structural type, so that this folder does not import context/.
+ */
+interface GroupMaker {
+  group(): AioGroup<undefined>;
+}
 
 /** Options of `aio.queue()`. */
 export interface QueueOptions {
@@ -127,7 +134,7 @@ class Task extends QueueEntry {
  * await queue.onIdle();
  */
 export class AioQueue {
-  readonly #aio: AioContext;
+  readonly #aio: GroupMaker;
   readonly #waiting = new PriorityQueue<Task>();
   #size = 0;
   #pending = 0;
@@ -140,7 +147,7 @@ export class AioQueue {
   #emptyWaiters: (() => void)[] = [];
 
   /** Made by `aio.queue()`. */
-  constructor(aio: AioContext, options?: QueueOptions) {
+  constructor(aio: GroupMaker, options?: QueueOptions) {
     if (options !== undefined) validateObject(options, 'options');
     this.#aio = aio;
     this.#concurrency =
