@@ -60,6 +60,18 @@ function splitByType(entries: DirEntry[]): ScandirResult<PathBytes> {
   return { dirs, nondirs };
 }
 
+/** The state of one classification by stat: the names, the next to stat, what is found so far. */
+interface Classification {
+  readonly a: ScandirArgs;
+  readonly priority: number;
+  readonly names: PathBytes[];
+  readonly result: ScandirResult<PathBytes>;
+  /** The index of the next name to stat. */
+  next: number;
+  /** Subdirectories still to find, from the link count; -1: unknown. */
+  expected: number;
+}
+
 /**
  * Classifies names by stat, IO::AIO's way: `name/.` stat'able means a
  * directory or a symlink to one, and an lstat tells which. `expected` is the
@@ -74,82 +86,119 @@ function classifyByStat(
   expected: number,
 ): void {
   const priority = group.priority;
-  const result: ScandirResult<PathBytes> = { dirs: [], nondirs: [] };
-  let next = 0;
-  const stats = aio.group({ priority, callback: () => group.result(result) });
+  const c: Classification = { a, priority, names, result: { dirs: [], nondirs: [] }, next: 0, expected };
+  const stats = aio.group({ priority, callback: () => group.result(c.result) });
   group.add(stats);
-  stats.limit(a.maxreq).feed(() => {
-    if (next >= names.length) return;
-    const name = names[next++] as PathBytes;
-    const path = joinPath(a.path, name);
-    stats.add(
-      aio.stat(joinPath(path, '.'), {
-        priority,
-        callback: (err) => {
-          if (err !== null) {
-            result.nondirs.push(name);
-            return;
-          }
-          stats.add(
-            aio.lstat(path, {
-              priority,
-              callback: (lerr, st) => {
-                if (lerr === null && st.isDirectory()) {
-                  result.dirs.push(name);
-                  if (--expected === 0) {
-                    // Every subdirectory the link count promised is found: the rest are not directories.
-                    for (; next < names.length; next++) result.nondirs.push(names[next] as PathBytes);
-                  }
-                } else {
-                  result.nondirs.push(name);
-                }
-              },
-            }),
-          );
-        },
-      }),
-    );
-  });
+  stats.limit(a.maxreq).feed(() => statNextName(aio, stats, c));
+}
+
+/** Feeder step: stats `name/.` of the next name, if any is left. */
+function statNextName(aio: AioContext, stats: AioGroup, c: Classification): void {
+  if (c.next >= c.names.length) return;
+  const name = c.names[c.next++] as PathBytes;
+  const path = joinPath(c.a.path, name);
+  stats.add(
+    aio.stat(joinPath(path, '.'), {
+      priority: c.priority,
+      callback: (err) => {
+        if (err !== null) c.result.nondirs.push(name);
+        else lstatCandidate(aio, stats, c, path, name);
+      },
+    }),
+  );
+}
+
+/** `name/.` was stat'able: an lstat tells a real directory from a symlink to one. */
+function lstatCandidate(
+  aio: AioContext,
+  stats: AioGroup,
+  c: Classification,
+  path: PathBytes,
+  name: PathBytes,
+): void {
+  stats.add(
+    aio.lstat(path, {
+      priority: c.priority,
+      callback: (err, st) => recordName(c, name, err === null && st.isDirectory()),
+    }),
+  );
+}
+
+/** Files a classified name; the last promised subdirectory ends the stat'ing. */
+function recordName(c: Classification, name: PathBytes, isDir: boolean): void {
+  if (!isDir) {
+    c.result.nondirs.push(name);
+    return;
+  }
+  c.result.dirs.push(name);
+  if (--c.expected !== 0) return;
+  // Every subdirectory the link count promised is found: the rest are not directories.
+  for (; c.next < c.names.length; c.next++) c.result.nondirs.push(c.names[c.next] as PathBytes);
 }
 
 /** The link-count path: stat, read names (likely directories first), stat again, then classify. */
 function scanWithoutTypes(aio: AioContext, group: AioGroup<ScandirResult<PathBytes>>, a: ScandirArgs): void {
-  const priority = group.priority;
   group.add(
     aio.stat(a.path, {
-      priority,
+      priority: group.priority,
       callback: (err, before) => {
         if (err !== null) return failGroup(group, err);
-        const now = Math.floor(Date.now() / 1000);
-        group.add(
-          aio.readdirx(a.path, READDIR_DIRS_FIRST, {
-            priority,
-            encoding: a.encoding,
-            callback: (rerr, listing) => {
-              if (rerr !== null) return failGroup(group, rerr);
-              const names = listing.entries as PathBytes[];
-              group.add(
-                aio.stat(a.path, {
-                  priority,
-                  callback: (serr, after) => {
-                    if (serr !== null) return failGroup(group, serr);
-                    const steady =
-                      fingerprint(before) === fingerprint(after) && Math.floor(after.mtimeMs / 1000) !== now;
-                    const expected = steady ? after.nlink - 2 : -1;
-                    if (expected === 0) {
-                      group.result({ dirs: [], nondirs: names });
-                      return;
-                    }
-                    classifyByStat(aio, group, a, names, expected);
-                  },
-                }),
-              );
-            },
-          }),
-        );
+        readNamesDirsFirst(aio, group, a, before);
       },
     }),
   );
+}
+
+/** Second step of the link-count path: the names, likely directories first. */
+function readNamesDirsFirst(
+  aio: AioContext,
+  group: AioGroup<ScandirResult<PathBytes>>,
+  a: ScandirArgs,
+  before: Stats,
+): void {
+  const now = Math.floor(Date.now() / 1000);
+  group.add(
+    aio.readdirx(a.path, READDIR_DIRS_FIRST, {
+      priority: group.priority,
+      encoding: a.encoding,
+      callback: (err, listing) => {
+        if (err !== null) return failGroup(group, err);
+        restatAndClassify(aio, group, a, listing.entries as PathBytes[], before, now);
+      },
+    }),
+  );
+}
+
+/** Last step of the link-count path: stat again, and trust the link count only if nothing changed. */
+function restatAndClassify(
+  aio: AioContext,
+  group: AioGroup<ScandirResult<PathBytes>>,
+  a: ScandirArgs,
+  names: PathBytes[],
+  before: Stats,
+  now: number,
+): void {
+  group.add(
+    aio.stat(a.path, {
+      priority: group.priority,
+      callback: (err, after) => {
+        if (err !== null) return failGroup(group, err);
+        const expected = expectedSubdirs(before, after, now);
+        if (expected === 0) group.result({ dirs: [], nondirs: names });
+        else classifyByStat(aio, group, a, names, expected);
+      },
+    }),
+  );
+}
+
+/**
+ * How many subdirectories the link count promises, or -1 when it cannot be
+ * trusted: the directory changed while read, or its mtime is this second
+ * (a change within the same second would not show).
+ */
+function expectedSubdirs(before: Stats, after: Stats, now: number): number {
+  const steady = fingerprint(before) === fingerprint(after) && Math.floor(after.mtimeMs / 1000) !== now;
+  return steady ? after.nlink - 2 : -1;
 }
 
 function startScandir(aio: AioContext, a: ScandirArgs, group: AioGroup<ScandirResult<PathBytes>>): void {
