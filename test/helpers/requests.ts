@@ -1,4 +1,4 @@
-import { type AioContext, type AioRequest, catalogue } from '@ioaio/core';
+import { type AioContext, type AioRequest, operations } from '@ioaio/core';
 import { pick, prng } from './prng.js';
 
 /** A context's four counters, compared as one value. */
@@ -28,7 +28,7 @@ export function issue(
   args: readonly unknown[],
   options?: object,
 ): AioRequest<unknown> {
-  const op = (catalogue as Record<string, { optsIndex: number }>)[name];
+  const op = (operations as Readonly<Record<string, { optsIndex: number }>>)[name];
   if (op === undefined) throw new Error(`no operation ${name}`);
   if (args.length > op.optsIndex) throw new Error(`${name}: ${args.length} arguments before the options`);
   const params: unknown[] = [...args];

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
-import { AbortError, catalogue, createAio } from '@ioaio/core';
+import { AbortError, createAio, operations } from '@ioaio/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { type Fixture, fixtures, type Instance, kClosedFd } from '../../helpers/catalogue-fixtures/index.js';
 import { fsCallsDuring } from '../../helpers/fs-calls.js';
 import { counters, errorShape, issue, kIdle, outcome, rejection, shuffled } from '../../helpers/requests.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-const ops = catalogue as Record<string, { kind: string; syscall: string }>;
+const ops: Readonly<Record<string, { kind: string; syscall: string }>> = operations;
 const singles = Object.keys(ops)
   .filter((name) => ops[name]?.kind === 'single')
   .sort();

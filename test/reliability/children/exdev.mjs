@@ -59,7 +59,7 @@ function classify(m) {
 
 /** Wraps every operation of `ctx` (an own property shadows the prototype's) to see the requests a composite makes. */
 function instrument(ctx, onCall) {
-  for (const name of Object.keys(core.catalogue)) {
+  for (const name of Object.keys(core.operations)) {
     const method = core.AioContext.prototype[name];
     ctx[name] = function (...args) {
       const req = method.apply(this, args);
