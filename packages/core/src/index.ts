@@ -23,7 +23,7 @@ export {
   type OperationMethods,
   type OperationName,
 } from './context/context.js';
-export { type OperationInfo, operations, registry as catalogue } from './context/registry.js';
+export { type OperationInfo, operations } from './context/registry.js';
 export { AbortError, type SystemError } from './errors.js';
 export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
 export {
