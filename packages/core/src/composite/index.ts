@@ -54,8 +54,11 @@ export const compositeOperations = {
    */
   move: moveOperation,
   /**
-   * Removes a directory tree; never enters a symlink. Resolves when the
-   * final rmdir did.
+   * Removes a directory tree. Refuses `.` and `..` as the last component
+   * (`EINVAL`) and `/` (`EBUSY`), and a root that is a symlink or not a
+   * directory (`ENOTDIR`); reads directories in bounded chunks and never
+   * enters a symlink. Resolves when the final rmdir did.
+   * @example await aio.rmtree('/tmp/build-cache');
    * @see IO::AIO aio_rmtree
    */
   rmtree: rmtreeOperation,
