@@ -25,7 +25,20 @@ import * as stat from './scenarios/stat.mjs';
 import * as sweep from './scenarios/sweep.mjs';
 import * as walk from './scenarios/walk.mjs';
 
-const kScenarios = { stat, sweep, priority, walk, memory, scaling, feeder, abort, native, copytree, rmtree, queue };
+const kScenarios = {
+  stat,
+  sweep,
+  priority,
+  walk,
+  memory,
+  scaling,
+  feeder,
+  abort,
+  native,
+  copytree,
+  rmtree,
+  queue,
+};
 const kPackages = ['@ioaio/core', 'fdir', '@nodelib/fs.walk', 'p-limit', 'p-queue'];
 const kBudgetSeconds = 60;
 /** The rule for the default maxParallel: keep this share of raw throughput… */
