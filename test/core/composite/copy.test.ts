@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -17,49 +17,22 @@ import {
 import { join } from 'node:path';
 import { createAio } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
+import {
+  digest,
+  expectedTimes,
+  kAtime,
+  kept,
+  kMtime,
+  makeSource,
+  untouched,
+} from '../../helpers/file-facts.js';
 import { traversable } from '../../helpers/shm.js';
 import { cancelAfterSteps, stepOne } from '../../helpers/step.js';
 import { listTree, openFdCount, tempDir } from '../../helpers/tmp.js';
 import { canDropPrivileges, kNobody, runUnprivileged } from '../../helpers/unprivileged.js';
 
-/** Seconds with a millisecond fraction, far from any millisecond boundary. */
-const kAtime = 1_600_000_000.2505;
-const kMtime = 1_500_000_000.4565;
 /** The name of copy's temporary file beside a destination called `dst`. */
 const kTempName = /^\.dst\.[0-9a-f]{12}\.ioaio-tmp$/;
-
-/** Content as a digest: whole-value comparisons without a byte-by-byte diff of 300 KiB. */
-function digest(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** A source file bigger than one copy chunk, with its own mode and times; returns its digest. */
-function makeSource(path: string, mode = 0o640): string {
-  const data = randomBytes(300 * 1024 + 17);
-  writeFileSync(path, data);
-  chmodSync(path, mode);
-  utimesSync(path, kAtime, kMtime);
-  return digest(data);
-}
-
-/** What copy must keep: content, permission bits, times in milliseconds. */
-function kept(path: string): { data: string; mode: number; mtimeMs: number; atimeMs: number } {
-  const st = statSync(path);
-  return {
-    data: digest(readFileSync(path)),
-    mode: st.mode & 0o7777,
-    mtimeMs: Math.floor(st.mtimeMs),
-    atimeMs: Math.floor(st.atimeMs),
-  };
-}
-
-/** A file's identity and content, to show it was not touched at all (reading it does not change these). */
-function untouched(path: string): { ino: number; mode: number; size: number; data: string } {
-  const st = lstatSync(path);
-  return { ino: st.ino, mode: st.mode, size: st.size, data: digest(readFileSync(path)) };
-}
-
-const expectedTimes = { mtimeMs: Math.floor(kMtime * 1000), atimeMs: Math.floor(kAtime * 1000) };
 
 /** A character device node like /dev/null (major 1, minor 3), mode 0o666; null where mknod is refused. */
 function makeNullDevice(path: string): string | null {

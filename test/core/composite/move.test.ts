@@ -1,58 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import {
-  chmodSync,
   existsSync,
   linkSync,
   lstatSync,
   mkdirSync,
-  readFileSync,
   rmSync,
   statSync,
   symlinkSync,
-  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { createAio } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
+import { expectedTimes, kept, makeSource, untouched } from '../../helpers/file-facts.js';
 import { shmDir } from '../../helpers/shm.js';
 import { cancelAfterSteps } from '../../helpers/step.js';
 import { listTree, openFdCount, tempDir } from '../../helpers/tmp.js';
-
-const kAtime = 1_600_000_000.2505;
-const kMtime = 1_500_000_000.4565;
-const expectedTimes = { mtimeMs: Math.floor(kMtime * 1000), atimeMs: Math.floor(kAtime * 1000) };
-
-function digest(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** A source file bigger than one copy chunk, with its own mode and times; returns its digest. */
-function makeSource(path: string, mode = 0o640): string {
-  const data = randomBytes(300 * 1024 + 17);
-  writeFileSync(path, data);
-  chmodSync(path, mode);
-  utimesSync(path, kAtime, kMtime);
-  return digest(data);
-}
-
-/** What a move must keep: content, permission bits, times in milliseconds. */
-function kept(path: string): { data: string; mode: number; mtimeMs: number; atimeMs: number } {
-  const st = statSync(path);
-  return {
-    data: digest(readFileSync(path)),
-    mode: st.mode & 0o7777,
-    mtimeMs: Math.floor(st.mtimeMs),
-    atimeMs: Math.floor(st.atimeMs),
-  };
-}
-
-/** A file's identity and content, to show it was not touched. */
-function untouched(path: string): { ino: number; mode: number; size: number; data: string } {
-  const st = lstatSync(path);
-  return { ino: st.ino, mode: st.mode, size: st.size, data: digest(readFileSync(path)) };
-}
 
 /** The fields of a refusal a caller relies on, or `{ resolved: true }`. */
 function refusalOf(req: PromiseLike<unknown>): Promise<Record<string, unknown>> {
