@@ -55,6 +55,29 @@ function settled(req: PromiseLike<unknown>): Promise<unknown[]> {
   );
 }
 
+/** A directory on /dev/shm and one on another device, so a rename between them gives EXDEV; else skips. */
+function crossDeviceDirs(skip: (note: string) => never): { from: string; to: string } {
+  const from = shmDir();
+  const to = tempDir();
+  if (from === null) return skip('no /dev/shm on this host: cannot move across file systems');
+  if (statSync(from).dev === statSync(to).dev) return skip(`/dev/shm and ${to} are one device: no EXDEV`);
+  return { from, to };
+}
+
+/** Moves from/src to to/dst, cancelling it while the `nth` rename executes: the renames' states and how it settled. */
+async function moveCancelledAtRename(from: string, to: string, nth: number): Promise<[string[], unknown[]]> {
+  const ctx = createAio();
+  const move = ctx.move(join(from, 'src'), join(to, 'dst'));
+  const renames: string[] = [];
+  onRenameExecuting(ctx, (rename) => {
+    renames.push(rename.state);
+    if (renames.length === nth) move.cancel(kReason);
+  });
+  const outcome = await settled(move);
+  await ctx.flush();
+  return [renames, outcome];
+}
+
 /** Content of a file as hex, or 'absent'. */
 function content(path: string): string {
   return existsSync(path) ? readFileSync(path).toString('hex') : 'absent';
@@ -116,20 +139,9 @@ describe('a composite past its commit point settles with its real outcome', () =
   test('move across file systems: a cancel during the rename that gives EXDEV applies then; nothing changes', async ({
     skip,
   }) => {
-    const from = shmDir();
-    const to = tempDir();
-    if (from === null) return skip('no /dev/shm on this host: cannot move across file systems');
-    if (statSync(from).dev === statSync(to).dev) return skip(`/dev/shm and ${to} are one device: no EXDEV`);
+    const { from, to } = crossDeviceDirs(skip);
     writeFileSync(join(from, 'src'), 'stays');
-    const ctx = createAio();
-    const move = ctx.move(join(from, 'src'), join(to, 'dst'));
-    const renames: string[] = [];
-    onRenameExecuting(ctx, (rename) => {
-      renames.push(rename.state);
-      if (renames.length === 1) move.cancel(kReason);
-    });
-    const outcome = await settled(move);
-    await ctx.flush();
+    const [renames, outcome] = await moveCancelledAtRename(from, to, 1);
     expect([renames, outcome, listTree(from), listTree(to)]).toEqual([
       ['execute'],
       ['AbortError', kReason],
@@ -141,22 +153,11 @@ describe('a composite past its commit point settles with its real outcome', () =
   test("move across file systems: cancelled while the copy's rename executes, it resolves and src is gone", async ({
     skip,
   }) => {
-    const from = shmDir();
-    const to = tempDir();
-    if (from === null) return skip('no /dev/shm on this host: cannot move across file systems');
-    if (statSync(from).dev === statSync(to).dev) return skip(`/dev/shm and ${to} are one device: no EXDEV`);
+    const { from, to } = crossDeviceDirs(skip);
     const data = randomBytes(64 * 1024);
     writeFileSync(join(from, 'src'), data);
-    const ctx = createAio();
-    const move = ctx.move(join(from, 'src'), join(to, 'dst'));
-    const renames: string[] = [];
-    onRenameExecuting(ctx, (rename) => {
-      renames.push(rename.state);
-      // The first rename is the move's own (EXDEV); the second is the copy's, into place.
-      if (renames.length === 2) move.cancel(kReason);
-    });
-    const outcome = await settled(move);
-    await ctx.flush();
+    // The first rename is the move's own (EXDEV); the second is the copy's, into place.
+    const [renames, outcome] = await moveCancelledAtRename(from, to, 2);
     expect([renames, outcome, listTree(from), listTree(to), content(join(to, 'dst'))]).toEqual([
       ['execute', 'execute'],
       ['resolved', undefined],
