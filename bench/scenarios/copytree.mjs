@@ -8,8 +8,8 @@ import path from 'node:path';
 import { interpScript, nodeScript, runChild } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
 import { field } from '../lib/rounds.mjs';
-import { median, range } from '../lib/stats.mjs';
-import { fmt, markdownTable, ratio } from '../lib/table.mjs';
+import { costCells, spreadCells } from '../lib/rows.mjs';
+import { markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'Tree copy';
 export const defaultRounds = 3;
@@ -82,16 +82,12 @@ async function copyOne(dir, { rounds, fixture, log, peersOnly = false, wide = fa
   const runs = await copyRounds(chosen, dir, fixture.base, { rounds, log });
   const want = runs.get(kCp)?.[0]?.result.entries;
   const rows = chosen.map(({ name }) => {
-    const ms = field(runs.get(name), 'ms');
-    const [lo, hi] = range(ms);
     return [
       name,
-      fmt(median(ms)),
-      `${fmt(lo)} – ${fmt(hi)}`,
+      ...spreadCells(field(runs.get(name), 'ms')),
       ratio(pairedOf(runs, name, kCp, 'ms')),
       ratio(pairedOf(runs, name, kFsCp, 'ms')),
-      fmt(median(field(runs.get(name), 'cpuMs'))),
-      fmt(median(field(runs.get(name), 'maxRssKiB')) / 1024),
+      ...costCells(runs.get(name)),
       checkEntries(runs.get(name), want),
     ];
   });

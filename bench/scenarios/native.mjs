@@ -4,7 +4,8 @@
 import { nodeScript } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
-import { median, range } from '../lib/stats.mjs';
+import { costCells, errorNote, spreadCells } from '../lib/rows.mjs';
+import { median } from '../lib/stats.mjs';
 import { fmt, markdownTable, ratio } from '../lib/table.mjs';
 
 export const title =
@@ -60,18 +61,14 @@ function prioMarkdown(runs) {
 }
 
 function row(runs, name, vsRaw) {
-  const ops = field(runs.get(name), 'opsPerSec');
-  const [lo, hi] = range(ops);
-  const errors = Math.max(0, ...field(runs.get(name), 'errors'));
+  const rounds = runs.get(name);
   return [
     name,
-    fmt(median(ops)),
-    `${fmt(lo)} – ${fmt(hi)}`,
+    ...spreadCells(field(rounds, 'opsPerSec')),
     vsRaw ? ratio(pairedOf(runs, name, kRaw, 'opsPerSec')) : '—',
-    fmt(median(field(runs.get(name), 'ms'))),
-    fmt(median(field(runs.get(name), 'cpuMs'))),
-    fmt(median(field(runs.get(name), 'maxRssKiB')) / 1024),
-    errors ? `${errors} errors` : '',
+    fmt(median(field(rounds, 'ms'))),
+    ...costCells(rounds),
+    errorNote(rounds),
   ];
 }
 

@@ -4,8 +4,8 @@
 import { nodeScript } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
-import { median, range } from '../lib/stats.mjs';
-import { fmt, markdownTable, ratio } from '../lib/table.mjs';
+import { costCells, errorNote, spreadCells } from '../lib/rows.mjs';
+import { markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'Task queue: 100,000 stats through aio.queue and p-queue at the same concurrency';
 export const defaultRounds = 3;
@@ -36,17 +36,13 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
   const chosen = contenders.filter((c) => !(peersOnly && c.ioaio));
   const runs = await runRounds(chosen, { rounds, fixture, log, warmup: true });
   const rows = chosen.map(({ name, ioaio, depth }) => {
-    const ops = field(runs.get(name), 'opsPerSec');
-    const [lo, hi] = range(ops);
-    const errors = Math.max(0, ...field(runs.get(name), 'errors'));
+    const rounds = runs.get(name);
     return [
       name,
-      fmt(median(ops)),
-      `${fmt(lo)} – ${fmt(hi)}`,
+      ...spreadCells(field(rounds, 'opsPerSec')),
       ioaio ? ratio(pairedOf(runs, name, peerName(depth), 'opsPerSec')) : '',
-      fmt(median(field(runs.get(name), 'cpuMs'))),
-      fmt(median(field(runs.get(name), 'maxRssKiB')) / 1024),
-      errors ? `${errors} errors` : '',
+      ...costCells(rounds),
+      errorNote(rounds),
     ];
   });
   const headers = [

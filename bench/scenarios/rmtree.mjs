@@ -9,7 +9,8 @@ import path from 'node:path';
 import { interpScript, nodeScript, runChild } from '../lib/child.mjs';
 import { targetRow } from '../lib/compare.mjs';
 import { field } from '../lib/rounds.mjs';
-import { median, pairedRatio, range } from '../lib/stats.mjs';
+import { costCells, spreadCells } from '../lib/rows.mjs';
+import { median, pairedRatio } from '../lib/stats.mjs';
 import { fmt, markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'rmtree';
@@ -83,15 +84,7 @@ function table(label, chosen, runs) {
   const ref = field(runs.get(kRm), 'ms');
   const rows = chosen.map(({ name }) => {
     const ms = field(runs.get(name), 'ms');
-    const [lo, hi] = range(ms);
-    return [
-      name,
-      fmt(median(ms)),
-      `${fmt(lo)} – ${fmt(hi)}`,
-      ratio(pairedRatio(ms, ref)),
-      fmt(median(field(runs.get(name), 'cpuMs'))),
-      fmt(median(field(runs.get(name), 'maxRssKiB')) / 1024),
-    ];
+    return [name, ...spreadCells(ms), ratio(pairedRatio(ms, ref)), ...costCells(runs.get(name))];
   });
   const headers = ['remover', 'median ms', 'min – max', `× ${kRm} (paired)`, 'CPU ms', 'peak RSS MiB'];
   return `${label}\n\n${markdownTable(headers, rows)}`;

@@ -4,8 +4,8 @@ import { interpScript, nodeScript } from '../lib/child.mjs';
 import { bestOf, pairedOf, targetRow } from '../lib/compare.mjs';
 import { defaultMaxParallel } from '../lib/ioaio.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
-import { median, range } from '../lib/stats.mjs';
-import { fmt, markdownTable, ratio } from '../lib/table.mjs';
+import { costCells, errorNote, spreadCells } from '../lib/rows.mjs';
+import { markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'stat() throughput (100,000 existing files, warm cache)';
 export const defaultRounds = 3;
@@ -90,17 +90,13 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
   const runs = await runRounds(chosen, { rounds, fixture, log, warmup: true });
   const refs = references(runs, chosen);
   const rows = chosen.map(({ name }) => {
-    const ops = field(runs.get(name), 'opsPerSec');
-    const [lo, hi] = range(ops);
-    const errors = Math.max(0, ...field(runs.get(name), 'errors'));
+    const rounds = runs.get(name);
     return [
       name,
-      fmt(median(ops)),
-      `${fmt(lo)} – ${fmt(hi)}`,
+      ...spreadCells(field(rounds, 'opsPerSec')),
       ...kFamilies.map(([family]) => ratio(pairedOf(runs, name, refs[family], 'opsPerSec'))),
-      fmt(median(field(runs.get(name), 'cpuMs'))),
-      fmt(median(field(runs.get(name), 'maxRssKiB')) / 1024),
-      errors ? `${errors} errors` : '',
+      ...costCells(rounds),
+      errorNote(rounds),
     ];
   });
   const headers = [

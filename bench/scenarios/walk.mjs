@@ -7,7 +7,8 @@ import { interpScript, nodeScript } from '../lib/child.mjs';
 import { pairedOf, splitAvailable, targetRow } from '../lib/compare.mjs';
 import { cliAvailable, cliPath, rxAvailable } from '../lib/ioaio.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
-import { median, pairedRatio, range } from '../lib/stats.mjs';
+import { spreadCells } from '../lib/rows.mjs';
+import { median, pairedRatio } from '../lib/stats.mjs';
 import { fmt, markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'Tree walk';
@@ -67,11 +68,9 @@ async function walkOne(dir, dirs, nondirs, { rounds, fixture, log, peersOnly = f
   const ref = field(runs.get(runnable[0].name), 'ms');
   const rows = runnable.map(({ name }) => {
     const ms = field(runs.get(name), 'ms');
-    const [lo, hi] = range(ms);
     return [
       name,
-      fmt(median(ms)),
-      `${fmt(lo)} – ${fmt(hi)}`,
+      ...spreadCells(ms),
       ratio(pairedRatio(ms, ref)),
       ratio(pairedOf(runs, name, kFdir, 'ms')),
       ratio(pairedOf(runs, name, kTreescan, 'ms')),
