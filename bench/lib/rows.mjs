@@ -9,6 +9,9 @@ export function spreadCells(values) {
   return [fmt(median(values)), `${fmt(lo)} – ${fmt(hi)}`];
 }
 
+/** The headers of the two columns `costCells` fills. */
+export const kCostHeaders = ['CPU ms (whole process)', 'peak RSS MiB'];
+
 /** A row's cost cells from one contender's rounds: median CPU ms (whole process), median peak RSS in MiB. */
 export function costCells(rounds) {
   return [fmt(median(field(rounds, 'cpuMs'))), fmt(median(field(rounds, 'maxRssKiB')) / 1024)];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { interpScript, nodeScript, runChild } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
 import { field } from '../lib/rounds.mjs';
-import { costCells, spreadCells } from '../lib/rows.mjs';
+import { costCells, kCostHeaders, spreadCells } from '../lib/rows.mjs';
 import { markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'Tree copy';
@@ -97,8 +97,7 @@ async function copyOne(dir, { rounds, fixture, log, peersOnly = false, wide = fa
     'min – max',
     '× cp -a (lower is better)',
     '× fs.promises.cp (lower is better)',
-    'CPU ms (whole process)',
-    'peak RSS MiB',
+    ...kCostHeaders,
     'entries',
   ];
   const text = `${dir}: ${rounds} round(s)\n\n${markdownTable(headers, rows)}`;

@@ -4,7 +4,7 @@
 import { nodeScript } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
-import { costCells, errorNote, spreadCells } from '../lib/rows.mjs';
+import { costCells, errorNote, kCostHeaders, spreadCells } from '../lib/rows.mjs';
 import { median } from '../lib/stats.mjs';
 import { fmt, markdownTable, ratio } from '../lib/table.mjs';
 
@@ -89,8 +89,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     'min – max',
     `× ${kRaw} (paired)`,
     'wall ms (timed part)',
-    'CPU ms (whole process)',
-    'peak RSS MiB',
+    ...kCostHeaders,
     'note',
   ];
   const vsRaw = pairedOf(runs, kNative, kRaw, 'opsPerSec');

@@ -4,7 +4,7 @@
 import { nodeScript } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
-import { costCells, errorNote, spreadCells } from '../lib/rows.mjs';
+import { costCells, errorNote, kCostHeaders, spreadCells } from '../lib/rows.mjs';
 import { markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'Task queue: 100,000 stats through aio.queue and p-queue at the same concurrency';
@@ -50,8 +50,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     'median ops/s',
     'min – max',
     '× p-queue, same concurrency (higher is better)',
-    'CPU ms (whole process)',
-    'peak RSS MiB',
+    ...kCostHeaders,
     'note',
   ];
   const markdown = `Ratios are paired round by round against p-queue at the same concurrency; above 1 is faster.\n\n${markdownTable(headers, rows)}`;

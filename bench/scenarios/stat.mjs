@@ -4,7 +4,7 @@ import { interpScript, nodeScript } from '../lib/child.mjs';
 import { bestOf, pairedOf, targetRow } from '../lib/compare.mjs';
 import { defaultMaxParallel } from '../lib/ioaio.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
-import { costCells, errorNote, spreadCells } from '../lib/rows.mjs';
+import { costCells, errorNote, kCostHeaders, spreadCells } from '../lib/rows.mjs';
 import { markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'stat() throughput (100,000 existing files, warm cache)';
@@ -104,8 +104,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     'median ops/s',
     'min – max',
     ...kFamilies.map(([family, label]) => `× ${label} best${refs[family] ? ` (${refs[family]})` : ''}`),
-    'CPU ms (whole process)',
-    'peak RSS MiB',
+    ...kCostHeaders,
     'note',
   ];
   const markdown = `Ratios are paired round by round against the best row (by median) of each peer family; above 1 is faster.\n\n${markdownTable(headers, rows)}`;
