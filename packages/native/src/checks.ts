@@ -35,3 +35,20 @@ export function checkRange(buffer: ArrayBufferView, offset: number, length: numb
   if (!Number.isSafeInteger(length) || length < 0 || offset + length > buffer.byteLength)
     throw nativeOutOfRange('length', `>= 0 && <= ${buffer.byteLength - offset}`, length);
 }
+
+/** AT_FDCWD: a path relative to the process's working directory (IO::AIO without a wd). */
+export const kAtFdcwd = -100;
+
+/** A directory descriptor for an *at() call: a descriptor, or AT_FDCWD (-100). */
+export function checkDirfd(name: string, fd: number): number {
+  if (fd === kAtFdcwd) return fd;
+  if ((fd | 0) !== fd || fd < 0)
+    throw nativeOutOfRange(name, '>= 0 and <= 2147483647, or -100 (AT_FDCWD)', fd);
+  return fd;
+}
+
+/** A 32-bit integer argument passed through to the kernel (flags, modes, commands). */
+export function checkInt32(name: string, value: number): number {
+  if ((value | 0) !== value) throw nativeOutOfRange(name, 'a 32-bit integer', value);
+  return value;
+}

@@ -1,4 +1,4 @@
-import { checkFd, checkPath, checkPriority, checkRange } from './checks.js';
+import { checkDirfd, checkFd, checkPath, checkPriority, checkRange, kAtFdcwd } from './checks.js';
 import { decodeDirents } from './dirents.js';
 import { nativeInvalidArgType, nativeOutOfRange } from './errors.js';
 import { kF64PerRequest, kI32, kI32PerRequest, kStatFields } from './ops.js';
@@ -184,10 +184,12 @@ export class RequestEngine {
     kind: number,
     int1 = 0,
     int2 = 0,
+    dirfd = kAtFdcwd,
   ): number {
-    return this.commit(this.pathBegin(type, path, pri, cb, kind, int1, int2));
+    return this.commit(this.pathBegin(type, path, pri, cb, kind, int1, int2, dirfd));
   }
 
+  /** Stages a path request run by an *at() call on `dirfd` (AT_FDCWD: a plain path). */
   pathBegin(
     type: number,
     path: unknown,
@@ -196,10 +198,13 @@ export class RequestEngine {
     kind: number,
     int1: number,
     int2: number,
+    dirfd = kAtFdcwd,
   ) {
     const p = checkPath('path', path);
+    const fd = checkDirfd('dirfd', dirfd);
     const i = this.begin(type, pri, cb, kind, p.length * 3);
     const at = i * kI32PerRequest;
+    this.i32[at + kI32.fd] = fd;
     this.i32[at + kI32.int1] = int1;
     this.i32[at + kI32.int2] = int2;
     this.putPath(i, kI32.pathBytes, p);

@@ -52,3 +52,20 @@ export const kI32 = {
   path2Bytes: 7,
   buffer: 8,
 } as const;
+
+/** Flags of the *at() requests, as Linux numbers them. */
+export const kAt = {
+  /** "No directory descriptor": the path is relative to the working directory. */
+  fdcwd: -100,
+  symlinkNofollow: 0x100,
+  removedir: 0x200,
+  emptyPath: 0x1000,
+} as const;
+
+/** IO::AIO's readdir flags that the native readdir honours (IO::AIO's numbers). */
+export const kReaddir = {
+  /** Directories (by d_type) before everything else. @see IO::AIO READDIR_DIRS_FIRST */
+  dirsFirst: 2,
+  /** Entries sorted by inode number, the order that reads inodes fastest. @see IO::AIO READDIR_STAT_ORDER */
+  statOrder: 4,
+} as const;

@@ -1,4 +1,4 @@
-import { checkFd, checkPath } from './checks.js';
+import { checkDirfd, checkFd, checkInt32, checkPath, kAtFdcwd } from './checks.js';
 import { kKindDir, kKindResult, kKindStat, RequestEngine } from './engine.js';
 import { kF64PerRequest, kI32, kI32PerRequest, kOp } from './ops.js';
 import type {
@@ -154,10 +154,31 @@ export class NativePool {
     priority: number,
     cb: ResultCallback,
   ): number {
+    return this.submitRenameAt2(kAtFdcwd, from, kAtFdcwd, to, flags, priority, cb);
+  }
+  /**
+   * renameat2(2) with a directory descriptor on each side (AT_FDCWD, -100, for a plain
+   * path) and renameat2's flags. @see IO::AIO aio_rename2
+   */
+  submitRenameAt2(
+    oldDirfd: number,
+    from: string | Uint8Array,
+    newDirfd: number,
+    to: string | Uint8Array,
+    flags: number,
+    priority: number,
+    cb: ResultCallback,
+  ): number {
     const src = checkPath('oldPath', from);
     const dst = checkPath('newPath', to);
+    const fromFd = checkDirfd('oldDirfd', oldDirfd);
+    const toFd = checkDirfd('newDirfd', newDirfd);
+    const f = checkInt32('flags', flags);
     const i = this.#e.begin(kOp.rename2, priority, cb, kKindResult, src.length * 3 + dst.length * 3);
-    this.#e.i32[i * kI32PerRequest + kI32.int1] = flags;
+    const at = i * kI32PerRequest;
+    this.#e.i32[at + kI32.fd] = fromFd;
+    this.#e.i32[at + kI32.int1] = f;
+    this.#e.i32[at + kI32.int2] = toFd;
     this.#e.putPath(i, kI32.pathBytes, src);
     this.#e.putPath(i, kI32.path2Bytes, dst);
     return this.#e.commit(i);
@@ -262,5 +283,110 @@ export class NativePool {
   /** rmdir(2). @see IO::AIO aio_rmdir */
   submitRmdir(path: string | Uint8Array, priority: number, cb: ResultCallback): number {
     return this.#e.pathRequest(kOp.rmdir, path, priority, cb, kKindResult);
+  }
+  // ---- the *at() family: IO::AIO's wd as a real directory descriptor ----
+
+  /**
+   * openat(2) relative to a directory descriptor (AT_FDCWD, -100, for a plain path), with
+   * O_CLOEXEC added; the value is the descriptor. @see IO::AIO aio_open
+   */
+  submitOpenAt(
+    dirfd: number,
+    path: string | Uint8Array,
+    flags: number,
+    mode: number,
+    priority: number,
+    cb: ResultCallback,
+  ): number {
+    const f = checkInt32('flags', flags);
+    const m = checkInt32('mode', mode);
+    return this.#e.pathRequest(kOp.open, path, priority, cb, kKindResult, f, m, dirfd);
+  }
+  /**
+   * fstatat(2) (statx, as libuv) relative to a directory descriptor; flags
+   * AT_SYMLINK_NOFOLLOW (0x100) makes it an lstat, AT_EMPTY_PATH (0x1000) with path ''
+   * stats dirfd itself. @see IO::AIO aio_stat
+   */
+  submitStatAt(
+    dirfd: number,
+    path: string | Uint8Array,
+    flags: number,
+    priority: number,
+    cb: StatCallback,
+  ): number {
+    const f = checkInt32('flags', flags);
+    return this.#e.pathRequest(kOp.stat, path, priority, cb, kKindStat, f, 0, dirfd);
+  }
+  /**
+   * unlinkat(2): removes a name relative to a directory descriptor; flags AT_REMOVEDIR
+   * (0x200) removes an empty directory instead. @see IO::AIO aio_unlink
+   */
+  submitUnlinkAt(
+    dirfd: number,
+    path: string | Uint8Array,
+    flags: number,
+    priority: number,
+    cb: ResultCallback,
+  ): number {
+    const f = checkInt32('flags', flags);
+    return this.#e.pathRequest(kOp.unlink, path, priority, cb, kKindResult, f, 0, dirfd);
+  }
+  /** mkdirat(2) relative to a directory descriptor. @see IO::AIO aio_mkdir */
+  submitMkdirAt(
+    dirfd: number,
+    path: string | Uint8Array,
+    mode: number,
+    priority: number,
+    cb: ResultCallback,
+  ): number {
+    const m = checkInt32('mode', mode);
+    return this.#e.pathRequest(kOp.mkdir, path, priority, cb, kKindResult, m, 0, dirfd);
+  }
+  /** mknodat(2) relative to a directory descriptor. @see IO::AIO aio_mknod */
+  submitMknodAt(
+    dirfd: number,
+    path: string | Uint8Array,
+    mode: number,
+    dev: number,
+    priority: number,
+    cb: ResultCallback,
+  ): number {
+    const m = checkInt32('mode', mode);
+    const i = this.#e.pathBegin(kOp.mknod, path, priority, cb, kKindResult, m, 0, dirfd);
+    this.#e.f64[i * kF64PerRequest] = dev;
+    return this.#e.commit(i);
+  }
+  /**
+   * The entries of a directory named relative to a directory descriptor (openat, then
+   * fdopendir), with d_type and inode numbers. `flags` are IO::AIO's readdir flags
+   * (kReaddir): READDIR_DIRS_FIRST (2), READDIR_STAT_ORDER (4); 0 keeps the kernel's order.
+   * @see IO::AIO aio_readdirx
+   */
+  submitReaddirAt(
+    dirfd: number,
+    path: string | Uint8Array,
+    flags: number,
+    priority: number,
+    cb: DirCallback,
+  ): number {
+    const f = checkInt32('flags', flags);
+    return this.#e.pathRequest(kOp.readdir, path, priority, cb, kKindDir, f, 0, dirfd);
+  }
+  /**
+   * utimensat(2) relative to a directory descriptor, with nanoseconds; flags 0x100
+   * (AT_SYMLINK_NOFOLLOW) changes a link itself. @see IO::AIO aio_utime
+   */
+  submitUtimeAt(
+    dirfd: number,
+    path: string | Uint8Array,
+    times: NativeTimes,
+    flags: number,
+    priority: number,
+    cb: ResultCallback,
+  ): number {
+    const f = checkInt32('flags', flags);
+    const i = this.#e.pathBegin(kOp.utimensat, path, priority, cb, kKindResult, f, 0, dirfd);
+    this.#e.putTimes(i, times);
+    return this.#e.commit(i);
   }
 }

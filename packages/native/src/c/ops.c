@@ -1,6 +1,7 @@
 /*
  * What a worker does with one request: one switch by type, each case one system call.
- * Runs without the pool lock; touches only the request it was given.
+ * Runs without the pool lock; touches only the request it was given. Path requests run
+ * the *at() call on `fd`, a directory descriptor or AT_FDCWD (IO::AIO's wd).
  */
 #include "pool.h"
 
@@ -68,8 +69,21 @@ static int is_dot_or_dotdot(const char *name) {
   return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
 }
 
+/* Opens the directory relative to the request's dirfd (AT_FDCWD for a plain path). */
+static DIR *open_dir_at(int dirfd, const char *path) {
+  int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  DIR *d = fdopendir(fd);
+  if (d == NULL) {
+    int err = errno;
+    close(fd);
+    errno = err;
+  }
+  return d;
+}
+
 static double do_readdir(ioaio_req *r) {
-  DIR *d = opendir(r->path);
+  DIR *d = open_dir_at(r->u.in.p.fd, r->path);
   if (d == NULL) return -errno;
   size_t len = 0, cap = 4096;
   char *data = malloc(cap);
@@ -121,7 +135,7 @@ static void times_of(const ioaio_req *r, struct timespec ts[2]) {
 static double do_utimensat(ioaio_req *r) {
   struct timespec ts[2];
   times_of(r, ts);
-  return RESULT(utimensat(AT_FDCWD, r->path, ts, r->u.in.p.int1));
+  return RESULT(utimensat(r->u.in.p.fd, r->path, ts, r->u.in.p.int1));
 }
 
 static double do_futimens(ioaio_req *r) {
@@ -140,17 +154,17 @@ static double do_sync(void) {
 static double run_by_type(ioaio_req *r) {
   switch (r->type) {
   case T_NOP: return 0;
-  case T_STAT: return do_statx(AT_FDCWD, r->path, AT_STATX_SYNC_AS_STAT, r->u.st);
-  case T_LSTAT: return do_statx(AT_FDCWD, r->path, AT_SYMLINK_NOFOLLOW, r->u.st);
+  case T_STAT: return do_statx(r->u.in.p.fd, r->path, AT_STATX_SYNC_AS_STAT | r->u.in.p.int1, r->u.st);
+  case T_LSTAT: return do_statx(r->u.in.p.fd, r->path, AT_SYMLINK_NOFOLLOW | r->u.in.p.int1, r->u.st);
   case T_FSTAT: return do_statx(r->u.in.p.fd, "", AT_EMPTY_PATH, r->u.st);
-  case T_OPEN: return RESULT(open(r->path, r->u.in.p.int1 | O_CLOEXEC, r->u.in.p.int2));
+  case T_OPEN: return RESULT(openat(r->u.in.p.fd, r->path, r->u.in.p.int1 | O_CLOEXEC, r->u.in.p.int2));
   case T_CLOSE: return RESULT(close(r->u.in.p.fd));
   case T_READ: return do_read(r);
   case T_WRITE: return do_write(r);
   case T_READDIR: return do_readdir(r);
   case T_LSEEK: return RESULT(lseek(r->u.in.p.fd, (off_t)r->u.in.p.num[0], r->u.in.p.int1));
   case T_FALLOCATE: return RESULT(fallocate(r->u.in.p.fd, r->u.in.p.int1, (off_t)r->u.in.p.num[0], (off_t)r->u.in.p.num[1]));
-  case T_RENAME2: return RESULT(renameat2(AT_FDCWD, r->path, AT_FDCWD, r->path2, (unsigned)r->u.in.p.int1));
+  case T_RENAME2: return RESULT(renameat2(r->u.in.p.fd, r->path, r->u.in.p.int2, r->path2, (unsigned)r->u.in.p.int1));
   case T_SYNC: return do_sync();
   case T_SYNCFS: return do_syncfs(r);
   case T_FSYNC: return RESULT(fsync(r->u.in.p.fd));
@@ -161,10 +175,10 @@ static double run_by_type(ioaio_req *r) {
   case T_SENDFILE: return do_sendfile(r);
   case T_UTIMENSAT: return do_utimensat(r);
   case T_FUTIMENS: return do_futimens(r);
-  case T_MKNOD: return RESULT(mknod(r->path, (mode_t)r->u.in.p.int1, (dev_t)r->u.in.p.num[0]));
-  case T_UNLINK: return RESULT(unlink(r->path));
-  case T_MKDIR: return RESULT(mkdir(r->path, (mode_t)r->u.in.p.int1));
-  case T_RMDIR: return RESULT(rmdir(r->path));
+  case T_MKNOD: return RESULT(mknodat(r->u.in.p.fd, r->path, (mode_t)r->u.in.p.int1, (dev_t)r->u.in.p.num[0]));
+  case T_UNLINK: return RESULT(unlinkat(r->u.in.p.fd, r->path, r->u.in.p.int1));
+  case T_MKDIR: return RESULT(mkdirat(r->u.in.p.fd, r->path, (mode_t)r->u.in.p.int1));
+  case T_RMDIR: return RESULT(unlinkat(r->u.in.p.fd, r->path, AT_REMOVEDIR));
   default: return -ENOSYS;
   }
 }
