@@ -6,7 +6,9 @@ export function packageConfig(entry: Record<string, string>, extra: Partial<Opti
     entry,
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    // Published builds carry no source maps: a map without the sources it names only points a debugger at
+    // files that are not installed, and the maps were most of the installed size.
+    sourcemap: false,
     clean: true,
     target: 'node20',
     platform: 'node',
