@@ -4,6 +4,7 @@ import { nativeInvalidArgType, nativeOutOfRange } from './errors.js';
 import { kF64PerRequest, kI32, kI32PerRequest, kStatFields } from './ops.js';
 import type {
   DirCallback,
+  ExtentsCallback,
   NativeBinding,
   NativeCounters,
   NativePoolOptions,
@@ -19,10 +20,14 @@ const kResultSlots = 1024;
 export const kKindResult = 0;
 export const kKindStat = 1;
 export const kKindDir = 2;
+export const kKindExtents = 3;
 const kNoPath = -1;
 const kPathMaxBytes = 4096 * 4; // longer paths still go through and fail as the kernel says
 
-export type AnyCallback = ResultCallback | StatCallback | DirCallback;
+/** Per result of a chunk, what does not fit a number: a readdir listing or fiemap extents. */
+type Extras = Array<Buffer | Float64Array | undefined> | undefined;
+
+export type AnyCallback = ResultCallback | StatCallback | DirCallback | ExtentsCallback;
 
 /**
  * The staging, id and delivery machinery behind NativePool: requests are written into
@@ -152,6 +157,7 @@ export class RequestEngine {
     if (cb === undefined) return;
     if (kind === kKindStat) (cb as StatCallback)(errno, this.#outStat, 0);
     else if (kind === kKindDir) (cb as DirCallback)(errno, undefined);
+    else if (kind === kKindExtents) (cb as ExtentsCallback)(errno, undefined);
     else (cb as ResultCallback)(errno, 0);
   }
 
@@ -332,7 +338,7 @@ export class RequestEngine {
    * that throws does not lose the rest of the chunk: the first error is rethrown on
    * the next tick, after every callback of the chunk ran.
    */
-  readonly #deliver = (count: number, extras: Array<Buffer | undefined> | undefined): void => {
+  readonly #deliver = (count: number, extras: Extras): void => {
     let failed = false;
     let failure: unknown;
     for (let i = 0; i < count; i++) {
@@ -346,7 +352,7 @@ export class RequestEngine {
     if (failed) process.nextTick(rethrow, failure);
   };
 
-  #deliverOne(i: number, extras: Array<Buffer | undefined> | undefined): void {
+  #deliverOne(i: number, extras: Extras): void {
     const id = this.#outIds[i] as number;
     const result = this.#outRes[i] as number;
     const cb = this.#callbacks[id];
@@ -357,6 +363,8 @@ export class RequestEngine {
     if (kind === kKindStat) (cb as StatCallback)(errno, this.#outStat, i * kStatFields);
     else if (kind === kKindDir)
       (cb as DirCallback)(errno, errno ? undefined : decodeDirents(extras?.[i] as Buffer));
+    else if (kind === kKindExtents)
+      (cb as ExtentsCallback)(errno, errno ? undefined : (extras?.[i] as Float64Array));
     else (cb as ResultCallback)(errno, errno ? 0 : result);
   }
 }

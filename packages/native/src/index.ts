@@ -8,6 +8,7 @@ export { NativePool } from './pool.js';
 export { NativeStats, statsFrom } from './stats.js';
 export type {
   DirCallback,
+  ExtentsCallback,
   NativeBinding,
   NativeCounters,
   NativePoolOptions,

@@ -28,10 +28,11 @@ export const kOp = {
   unlink: 22,
   mkdir: 23,
   rmdir: 24,
+  fiemap: 25,
 } as const;
 
 /** Number of request types the addon knows; checked against the addon's own count at load. */
-export const kOpCount = 25;
+export const kOpCount = 26;
 
 /** Staging record layout, checked against the addon's at load: Int32 fields per request. */
 export const kI32PerRequest = 9;

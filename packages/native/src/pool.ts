@@ -1,6 +1,7 @@
 import { checkDirfd, checkFd, checkInt32, checkPath, kAtFdcwd } from './checks.js';
 import { kKindDir, kKindResult, kKindStat, RequestEngine } from './engine.js';
 import { kF64PerRequest, kI32, kI32PerRequest, kOp } from './ops.js';
+import { FdRequests } from './pool-fd.js';
 import type {
   DirCallback,
   NativeBinding,
@@ -19,12 +20,18 @@ import type {
  * const pool = loadNativePool();
  * if (!('unavailable' in pool)) pool.submitStat('/etc', 0, (err, f, base) => console.log(err || f[base + 8]));
  */
-export class NativePool {
+export class NativePool extends FdRequests {
   readonly #e: RequestEngine;
 
   /** Made by loadNativePool. */
   constructor(native: NativeBinding, options: NativePoolOptions = {}) {
+    super();
     this.#e = new RequestEngine(native, options);
+  }
+
+  /** @internal */
+  protected get engine(): RequestEngine {
+    return this.#e;
   }
 
   /** Most threads running requests at once (IO::AIO's max_parallel); 0 pauses execution. */

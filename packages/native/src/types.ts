@@ -10,6 +10,12 @@ export type StatCallback = (errno: number, fields: Float64Array, base: number) =
 /** Completion of readdir: the entries, or undefined on error. */
 export type DirCallback = (errno: number, entries: NativeDirents | undefined) => void;
 
+/**
+ * Completion of fiemap: per extent four numbers (logical offset, physical offset, length,
+ * FIEMAP_EXTENT_* flags), or undefined on error.
+ */
+export type ExtentsCallback = (errno: number, extents: Float64Array | undefined) => void;
+
 /** The addon's functions (src/c/binding.c). */
 export interface NativeBinding {
   create(
@@ -19,7 +25,7 @@ export interface NativeBinding {
     outIds: Int32Array,
     outRes: Float64Array,
     outStat: Float64Array,
-    onResults: (count: number, extras: Array<Buffer | undefined> | undefined) => void,
+    onResults: (count: number, extras: Array<Buffer | Float64Array | undefined> | undefined) => void,
   ): object;
   submit(handle: object, count: number, paths: Uint8Array, buffers: ArrayBufferView[]): void;
   cancel(handle: object, id: number): boolean;

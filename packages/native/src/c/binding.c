@@ -106,7 +106,25 @@ static napi_value dir_buffer(napi_env env, ioaio_req *r) {
   return buf;
 }
 
-/* Copies one chunk into the result arrays; readdir listings go into `extras`. */
+/* A fiemap result: a Float64Array of (logical, physical, length, flags) per extent. */
+static napi_value extents_array(napi_env env, ioaio_req *r) {
+  napi_value ab, arr;
+  void *data = NULL;
+  CALL(env, napi_create_arraybuffer(env, r->u.dir.len, &data, &ab));
+  if (r->u.dir.len > 0) memcpy(data, r->u.dir.data, r->u.dir.len);
+  CALL(env, napi_create_typedarray(env, napi_float64_array, r->u.dir.len / sizeof(double), ab, 0, &arr));
+  return arr;
+}
+
+/* Puts a request's result bytes into `extras[i]`, made on first use. 0, or -1 with an exception. */
+static int put_extra(napi_env env, ioaio_req *r, size_t i, size_t n, napi_value *extras) {
+  if (*extras == NULL && napi_create_array_with_length(env, n, extras) != napi_ok) return -1;
+  napi_value v = r->type == T_READDIR ? dir_buffer(env, r) : extents_array(env, r);
+  if (v == NULL || napi_set_element(env, *extras, (uint32_t)i, v) != napi_ok) return -1;
+  return 0;
+}
+
+/* Copies one chunk into the result arrays; readdir listings and fiemap extents go into `extras`. */
 static int fill_chunk(binding *b, ioaio_req **taken, size_t n, napi_value *extras) {
   napi_env env = b->env;
   for (size_t i = 0; i < n; i++) {
@@ -115,11 +133,7 @@ static int fill_chunk(binding *b, ioaio_req **taken, size_t n, napi_value *extra
     b->out_res[i] = r->result;
     if ((r->type == T_STAT || r->type == T_LSTAT || r->type == T_FSTAT) && r->result >= 0)
       memcpy(b->out_st + i * IOAIO_STAT_FIELDS, r->u.st, sizeof r->u.st);
-    if (r->type == T_READDIR && r->result >= 0) {
-      if (*extras == NULL && napi_create_array_with_length(env, n, extras) != napi_ok) return -1;
-      napi_value buf = dir_buffer(env, r);
-      if (buf == NULL || napi_set_element(env, *extras, (uint32_t)i, buf) != napi_ok) return -1;
-    }
+    if (req_has_blob(r) && put_extra(env, r, i, n, extras) != 0) return -1;
   }
   return 0;
 }
@@ -166,7 +180,7 @@ void on_async(uv_async_t *handle) {
     napi_handle_scope scope;
     napi_value extras = NULL;
     napi_open_handle_scope(b->env, &scope);
-    if (fill_chunk(b, taken, n, &extras) != 0) raise_uncaught(b->env, "cannot build a readdir result");
+    if (fill_chunk(b, taken, n, &extras) != 0) raise_uncaught(b->env, "cannot build a readdir or fiemap result");
     release_chunk(b, taken, n);
     call_js(b, n, extras);
     /* After the call, which may have submitted more (or closed the pool). */

@@ -250,16 +250,20 @@ static double run_by_type(ioaio_req *r) {
   case T_UNLINK: return RESULT(unlinkat(r->u.in.p.fd, r->path, r->u.in.p.int1));
   case T_MKDIR: return RESULT(mkdirat(r->u.in.p.fd, r->path, (mode_t)r->u.in.p.int1));
   case T_RMDIR: return RESULT(unlinkat(r->u.in.p.fd, r->path, AT_REMOVEDIR));
-  default: return -ENOSYS;
+  default: return run_fd_request(r);
   }
 }
 
 void req_run(ioaio_req *r) { r->result = run_by_type(r); }
 
+/* Invariant: dir.data is set exactly when such a request succeeded (result starts at -ECANCELED). */
+int req_has_blob(const ioaio_req *r) {
+  return (r->type == T_READDIR || r->type == T_FIEMAP) && r->result >= 0;
+}
+
 void req_free_parts(ioaio_req *r) {
   if (r->path != r->u.in.inline_path) free(r->path);
   free(r->path2);
-  /* Invariant: dir.data is set exactly when a readdir succeeded (result starts at -ECANCELED). */
-  if (r->type == T_READDIR && r->result >= 0) free(r->u.dir.data);
+  if (req_has_blob(r)) free(r->u.dir.data);
   r->path = r->path2 = NULL;
 }

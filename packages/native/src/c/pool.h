@@ -16,7 +16,7 @@ enum ioaio_type {
   T_NOP, T_STAT, T_LSTAT, T_FSTAT, T_OPEN, T_CLOSE, T_READ, T_WRITE, T_READDIR,
   T_LSEEK, T_FALLOCATE, T_RENAME2, T_SYNC, T_SYNCFS, T_FSYNC, T_FDATASYNC,
   T_SYNC_FILE_RANGE, T_READAHEAD, T_SENDFILE, T_UTIMENSAT, T_FUTIMENS, T_MKNOD,
-  T_UNLINK, T_MKDIR, T_RMDIR, T_COUNT
+  T_UNLINK, T_MKDIR, T_RMDIR, T_FIEMAP, T_COUNT
 };
 
 enum ioaio_state { S_QUEUED, S_RUNNING, S_DONE };
@@ -51,7 +51,7 @@ typedef struct ioaio_req {
       char inline_path[IOAIO_INLINE_PATH];
     } in;
     double st[IOAIO_STAT_FIELDS];
-    struct { char *data; size_t len; } dir; /* readdir: malloc'd packed entries */
+    struct { char *data; size_t len; } dir; /* readdir, fiemap: malloc'd result bytes */
   } u;
 } ioaio_req;
 
@@ -93,5 +93,9 @@ size_t pool_take_done(ioaio_pool *p, ioaio_req **out, size_t max, int *more);
 
 void req_free_parts(ioaio_req *r);
 void req_run(ioaio_req *r);
+/* The requests of ops_fd.c (fiemap and later ones); -ENOSYS for a type it does not know. */
+double run_fd_request(ioaio_req *r);
+/* True when a finished request carries a malloc'd result in u.dir (readdir, fiemap). */
+int req_has_blob(const ioaio_req *r);
 
 #endif

@@ -1,0 +1,55 @@
+import { checkInt32 } from './checks.js';
+import { kKindExtents, type RequestEngine } from './engine.js';
+import { nativeOutOfRange } from './errors.js';
+import { kOp } from './ops.js';
+import type { ExtentsCallback } from './types.js';
+
+/** A file offset or length: a non-negative safe integer. */
+function checkOffset(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw nativeOutOfRange(name, '>= 0 and <= 2 ** 53 - 1', value);
+  return value;
+}
+
+/**
+ * The requests on descriptors that node:fs has no call for (fiemap and after), as a base
+ * of NativePool: it reaches the staging engine through `engine`.
+ */
+export abstract class FdRequests {
+  /** The staging engine of the pool. @internal */
+  protected abstract readonly engine: RequestEngine;
+
+  /**
+   * The extents of [start, start + length) of a file (FS_IOC_FIEMAP): per extent four
+   * numbers, logical offset, physical offset, length (bytes) and FIEMAP_EXTENT_* flags.
+   * length -1 means to the end; flags are FIEMAP_FLAG_* (1 SYNC flushes first, 2 XATTR);
+   * count is the most extents returned, -1 for all of them. ENOTSUP (EOPNOTSUPP) where the
+   * file system has no FIEMAP (tmpfs).
+   * @see IO::AIO aio_fiemap
+   */
+  submitFiemap(
+    fd: number,
+    start: number,
+    length: number,
+    flags: number,
+    count: number,
+    priority: number,
+    cb: ExtentsCallback,
+  ): number {
+    const from = checkOffset('start', start);
+    const len = length === -1 ? -1 : checkOffset('length', length);
+    if ((count | 0) !== count || count < -1 || count === 0)
+      throw nativeOutOfRange('count', 'an integer >= 1, or -1 for every extent', count);
+    return this.engine.fdRequest(
+      kOp.fiemap,
+      fd,
+      priority,
+      cb,
+      kKindExtents,
+      checkInt32('flags', flags),
+      count,
+      from,
+      len,
+    );
+  }
+}
