@@ -29,10 +29,11 @@ export const kOp = {
   mkdir: 23,
   rmdir: 24,
   fiemap: 25,
+  closeReserved: 26,
 } as const;
 
 /** Number of request types the addon knows; checked against the addon's own count at load. */
-export const kOpCount = 26;
+export const kOpCount = 27;
 
 /** Staging record layout, checked against the addon's at load: Int32 fields per request. */
 export const kI32PerRequest = 9;

@@ -1,8 +1,8 @@
 import { checkInt32 } from './checks.js';
-import { kKindExtents, type RequestEngine } from './engine.js';
+import { kKindExtents, kKindResult, type RequestEngine } from './engine.js';
 import { nativeOutOfRange } from './errors.js';
 import { kOp } from './ops.js';
-import type { ExtentsCallback } from './types.js';
+import type { ExtentsCallback, ResultCallback } from './types.js';
 
 /** A file offset or length: a non-negative safe integer. */
 function checkOffset(name: string, value: number): number {
@@ -51,5 +51,18 @@ export abstract class FdRequests {
       from,
       len,
     );
+  }
+
+  /**
+   * close as IO::AIO's aio_close does it: on a worker, the file is released (a duplicate
+   * of the descriptor is closed; its error is the result) and the pool's reserved
+   * descriptor (a pipe's write end, read end closed) is dup2'd over the number, so the
+   * number stays taken: a stray read on it fails with EBADF, a write with EPIPE, and no
+   * open on any thread can reuse it. The number is freed on the main thread just before
+   * the callback runs. `submitClose` stays a plain close(2).
+   * @see IO::AIO aio_close
+   */
+  submitCloseReserved(fd: number, priority: number, cb: ResultCallback): number {
+    return this.engine.fdRequest(kOp.closeReserved, fd, priority, cb, kKindResult);
   }
 }

@@ -265,5 +265,10 @@ void req_free_parts(ioaio_req *r) {
   if (r->path != r->u.in.inline_path) free(r->path);
   free(r->path2);
   if (req_has_blob(r)) free(r->u.dir.data);
+  /* The number an aio_close-style close kept taken is released with its request. */
+  if (r->type == T_CLOSE_RESERVED && r->u.in.p.int1 == CLOSE_NUMBER_HELD) {
+    close(r->u.in.p.fd);
+    r->u.in.p.int1 = 0;
+  }
   r->path = r->path2 = NULL;
 }

@@ -5,11 +5,13 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #define FIEMAP_ALL (-1)     /* count: every extent of the range */
 #define FIEMAP_SPARE 8      /* extents allowed to appear between the probe and the call */
@@ -71,9 +73,31 @@ static double do_fiemap(ioaio_req *r) {
   return (double)n;
 }
 
+/*
+ * IO::AIO's aio_close: the file is released here (the close of a duplicate, whose error
+ * is the result) while the number is kept, pointing at the pool's reserved descriptor,
+ * until the request is delivered (req_free_parts frees it then, on the main thread). So
+ * no open on any thread can take the number while requests queued on it may still run.
+ */
+static double do_close_reserved(ioaio_req *r) {
+  int fd = r->u.in.p.fd, reserved = r->u.in.p.int2;
+  if (fd == reserved) return -EBADF;
+  int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  /* Platform: with no number free for the duplicate, dup2 alone releases the file (its error is lost). */
+  if (dup_fd < 0 && errno != EMFILE) return -errno;
+  if (dup2(reserved, fd) < 0) {
+    int err = errno;
+    if (dup_fd >= 0) close(dup_fd);
+    return -err;
+  }
+  r->u.in.p.int1 = CLOSE_NUMBER_HELD;
+  return dup_fd < 0 ? 0 : (close(dup_fd) == 0 ? 0 : -errno);
+}
+
 double run_fd_request(ioaio_req *r) {
   switch (r->type) {
   case T_FIEMAP: return do_fiemap(r);
+  case T_CLOSE_RESERVED: return do_close_reserved(r);
   default: return -ENOSYS;
   }
 }

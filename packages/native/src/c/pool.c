@@ -5,10 +5,12 @@
 #include "pool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define IOAIO_STACK_BYTES (1024 * 1024)
@@ -44,17 +46,33 @@ static ioaio_req *levels_pop(ioaio_list *levels) {
   return NULL;
 }
 
+/*
+ * The descriptor aio_close-style closes put over a number they release (IO::AIO's close
+ * pipe): a pipe's write end with its read end closed, so a stray read fails with EBADF
+ * and a stray write with EPIPE, instead of reaching whatever file took the number.
+ */
+static int reserve_fd(ioaio_pool *p) {
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) != 0) return -errno;
+  close(ends[0]);
+  p->reserved_fd = ends[1];
+  return 0;
+}
+
 ioaio_pool *pool_create(uv_async_t *async) {
   ioaio_pool *p = calloc(1, sizeof *p);
   if (p == NULL) return NULL;
   if (pthread_mutex_init(&p->lock, NULL) != 0) goto fail_mutex;
   if (pthread_cond_init(&p->work, NULL) != 0) goto fail_cond;
+  if (reserve_fd(p) != 0) goto fail_pipe;
   p->async = async;
   p->refs = 1;
   p->target = 4;
   p->max_idle = 4;
   p->idle_timeout_ms = 10000;
   return p;
+fail_pipe:
+  pthread_cond_destroy(&p->work);
 fail_cond:
   pthread_mutex_destroy(&p->lock);
 fail_mutex:
@@ -63,6 +81,7 @@ fail_mutex:
 }
 
 static void pool_destroy(ioaio_pool *p) {
+  close(p->reserved_fd);
   pthread_cond_destroy(&p->work);
   pthread_mutex_destroy(&p->lock);
   free(p);

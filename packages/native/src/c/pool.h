@@ -16,7 +16,7 @@ enum ioaio_type {
   T_NOP, T_STAT, T_LSTAT, T_FSTAT, T_OPEN, T_CLOSE, T_READ, T_WRITE, T_READDIR,
   T_LSEEK, T_FALLOCATE, T_RENAME2, T_SYNC, T_SYNCFS, T_FSYNC, T_FDATASYNC,
   T_SYNC_FILE_RANGE, T_READAHEAD, T_SENDFILE, T_UTIMENSAT, T_FUTIMENS, T_MKNOD,
-  T_UNLINK, T_MKDIR, T_RMDIR, T_FIEMAP, T_COUNT
+  T_UNLINK, T_MKDIR, T_RMDIR, T_FIEMAP, T_CLOSE_RESERVED, T_COUNT
 };
 
 enum ioaio_state { S_QUEUED, S_RUNNING, S_DONE };
@@ -64,7 +64,7 @@ typedef struct { ioaio_req *head, *tail; } ioaio_list;
  * The pool. Owner of the memory: the reference count (the binding holds one
  * reference, each worker thread one); whoever drops the last frees it, so a
  * worker stuck in open() on a FIFO outlives its JavaScript environment safely.
- * Every field below `lock` is guarded by `lock`.
+ * Every field below `lock` is guarded by `lock`, except `reserved_fd` (never changes).
  */
 typedef struct ioaio_pool {
   pthread_mutex_t lock;
@@ -72,6 +72,7 @@ typedef struct ioaio_pool {
   ioaio_list ready[IOAIO_LEVELS];
   ioaio_list done[IOAIO_LEVELS];
   uv_async_t *async; /* wakes the main thread; NULL once closing */
+  int reserved_fd; /* set at create, read without the lock: the write end of a pipe whose read end is closed */
   int refs, closing;
   int nthreads, target, nidle, max_idle;
   uint64_t idle_timeout_ms;
@@ -95,6 +96,8 @@ void req_free_parts(ioaio_req *r);
 void req_run(ioaio_req *r);
 /* The requests of ops_fd.c (fiemap and later ones); -ENOSYS for a type it does not know. */
 double run_fd_request(ioaio_req *r);
+/* int1 of a T_CLOSE_RESERVED request once its number points at the reserved descriptor. */
+#define CLOSE_NUMBER_HELD 1
 /* True when a finished request carries a malloc'd result in u.dir (readdir, fiemap). */
 int req_has_blob(const ioaio_req *r);
 

@@ -70,6 +70,8 @@ static int build_req(binding *b, ioaio_req *r, size_t i, const uint8_t **cursor,
   ioaio_params *p = &r->u.in.p;
   p->fd = in[3], p->int1 = in[4], p->int2 = in[5], p->buf = NULL;
   memcpy(p->num, b->in_f64 + i * IN_F64, sizeof p->num);
+  /* Invariant: only C names the reserved descriptor, and only C marks a number as reserved. */
+  if (r->type == T_CLOSE_RESERVED) p->int1 = 0, p->int2 = b->pool->reserved_fd;
   /* Invariant: both paths lie inside the bytes JavaScript handed over. */
   size_t path_bytes = (size_t)(in[6] > 0 ? in[6] : 0) + (size_t)(in[7] > 0 ? in[7] : 0);
   if (path_bytes > (size_t)(end - *cursor)) return -EINVAL;
