@@ -1,5 +1,5 @@
 import { constants as osConstants } from 'node:os';
-import { inspect } from 'node:util';
+import { getSystemErrorMap, inspect } from 'node:util';
 
 /**
  * The error a cancelled request rejects with, shaped as Node's fs makes it:
@@ -260,4 +260,31 @@ export function systemErrorWithDetail(
   const error = systemError(code, syscall, path);
   error.message = `${code}: ${detail}, ${syscall} '${path}'`;
   return error;
+}
+
+let systemErrorMap: Map<number, [string, string]> | undefined;
+
+/**
+ * The error `node:fs` builds for a failed system call from its negative
+ * errno: same message, `errno`, `code`, `syscall`, `path` and `dest`.
+ * @example errnoError(-2, 'stat', '/nope') // ENOENT: no such file or directory, stat '/nope'
+ */
+export function errnoError(errno: number, syscall: string, path?: string, dest?: string): SystemError {
+  systemErrorMap ??= getSystemErrorMap();
+  const [code, detail] = systemErrorMap.get(errno) ?? [`Unknown system error ${errno}`, 'unknown error'];
+  let message = `${code}: ${detail}, ${syscall}`;
+  if (path !== undefined) message += ` '${path}'`;
+  if (dest !== undefined) message += ` -> '${dest}'`;
+  const error = new Error(message) as SystemError & { dest?: string };
+  error.errno = errno;
+  error.code = code;
+  error.syscall = syscall;
+  if (path !== undefined) error.path = path;
+  if (dest !== undefined) error.dest = dest;
+  return error;
+}
+
+/** `ERR_AIO_BACKEND_UNAVAILABLE`: the native backend was asked for and cannot run here. */
+export function backendUnavailable(reason: string): CodedError<Error> {
+  return aioError('ERR_AIO_BACKEND_UNAVAILABLE', `The native backend cannot run here: ${reason}`);
 }

@@ -1,4 +1,5 @@
 import type { AioGroup } from './group.js';
+import type { NativeRunner } from './native-pool.js';
 import type { Done, Executable, RunningRequest } from './request.js';
 
 /** What every descriptor states, whatever its kind. */
@@ -18,10 +19,15 @@ interface Descriptor<P extends unknown[], A> {
   prepare(...params: P): A;
 }
 
-/** A single request: validated at the call, run once on `node:fs`. */
+/**
+ * A single request: validated at the call, run once. `run` says how it runs
+ * on `node:fs`; `native`, when present, how it runs on the native pool (a
+ * request without it runs on `node:fs` whatever the context's backend).
+ */
 export interface SingleOperation<P extends unknown[], A, T> extends Descriptor<P, A>, Executable<A, T> {
   readonly kind: 'single';
   run(args: A, done: Done<T>, req: RunningRequest): void;
+  readonly native?: NativeRunner<A, T>;
   release?(value: T, released: () => void): void;
 }
 

@@ -1,5 +1,6 @@
 import { unwatchSignal, watchSignal } from './abort.js';
 import { AbortError, invalidArgType, isAbortError } from './errors.js';
+import type { NativeRunner } from './native-pool.js';
 import { QueueEntry } from './priority-queue.js';
 import {
   requestDone,
@@ -39,6 +40,8 @@ export interface RequestOptions<T = unknown> {
 export interface RunningRequest {
   /** True once the request was cancelled; multi-step operations stop early. */
   readonly cancelled: boolean;
+  /** The priority it was queued with, -4..4: the native pool orders its own queue by it. */
+  readonly priority: number;
 }
 
 /** Completion of one execution: must be called exactly once, and never synchronously. */
@@ -47,6 +50,8 @@ export type Done<T> = (err: NodeJS.ErrnoException | null, value?: T) => void;
 /** What the request needs of an operation to run it. */
 export interface Executable<A, T> {
   run(args: A, done: Done<T>, req: RunningRequest): void;
+  /** How it runs on the native pool, when it can; false: run it on node:fs after all. */
+  readonly native?: NativeRunner<A, T> | undefined;
   /**
    * Frees a value whose request was cancelled while it executed (closes an
    * fd), then calls `released` once; the request is done only after that.
@@ -398,8 +403,11 @@ export class AioRequest<T = unknown> extends QueueEntry implements PromiseLike<T
   #start(): void {
     this.#state = kExecute;
     const op = this.#op as Executable<unknown, T>;
+    const done: Done<T> = (err, value) => this.#executed(err, value);
     try {
-      op.run(this.#args, (err, value) => this.#executed(err, value), this);
+      const pool = this.#host.pool;
+      if (pool === null || op.native === undefined || !op.native(pool, this.#args, done, this))
+        op.run(this.#args, done, this);
     } catch (err) {
       // Node's fs threw synchronously: report it as the request's failure, but asynchronously.
       process.nextTick(() => this.#executed(err as NodeJS.ErrnoException, undefined));

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { READDIR_DENTS, READDIR_DIRS_FIRST } from '@ioaio/core';
 import { expect } from 'vitest';
+import { kNative } from '../backend.js';
 import { descriptor, type Fixture, file, kClosedFd, onFd, onPath, runs, text } from './fixture.js';
 
 /** Directories, data and special requests. */
@@ -61,8 +62,8 @@ export const dataFixtures: Record<string, Fixture> = {
         },
       };
     },
-    // Emulated with reads and writes: the call that fails first is the read.
-    onFd('read', [kClosedFd, kClosedFd, 0, 1]),
+    // On node:fs emulated with reads and writes: the call that fails first is the read.
+    onFd(kNative ? 'sendfile' : 'read', [kClosedFd, kClosedFd, 0, 1]),
   ),
   readahead: runs(
     'read',
@@ -70,7 +71,7 @@ export const dataFixtures: Record<string, Fixture> = {
       const { fd, cleanup } = descriptor(dir, `readahead-${i}`, '0123456789');
       return { args: [fd, 0, 10], check: (value) => expect(value).toBeUndefined(), cleanup };
     },
-    onFd('read', [kClosedFd, 0, 1]),
+    onFd(kNative ? 'readahead' : 'read', [kClosedFd, 0, 1]),
   ),
   load: runs(
     'open',

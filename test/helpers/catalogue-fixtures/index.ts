@@ -2,6 +2,7 @@ import { dataFixtures } from './data.js';
 import { descriptorFixtures } from './descriptors.js';
 import { dirStreamFixtures } from './dir-stream.js';
 import { type Fixture, unavailable } from './fixture.js';
+import { linuxFixtures } from './linux.js';
 import { metadataFixtures } from './metadata.js';
 import { nameFixtures } from './names.js';
 
@@ -14,13 +15,7 @@ export const fixtures: Record<string, Fixture> = {
   ...nameFixtures,
   ...dataFixtures,
   ...dirStreamFixtures,
-  seek: unavailable('lseek', [0, 0, 0]),
-  mknod: unavailable('mknod', ['never-made', 0o600, 0]),
-  allocate: unavailable('fallocate', [0, 0, 0, 1]),
-  rename2: unavailable('renameat2', ['never-a', 'never-b', 0]),
-  sync: unavailable('sync', []),
-  syncfs: unavailable('syncfs', [0]),
-  syncFileRange: unavailable('sync_file_range', [0, 0, 1, 0]),
+  ...linuxFixtures,
   fiemap: unavailable('fiemap', [0, 0, 1, 0, 1]),
   msync: unavailable('msync', [Buffer.alloc(1), 0, 1, 0]),
   mtouch: unavailable('mtouch', [Buffer.alloc(1), 0, 1, 0]),

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { fileTooLarge, notRegularFile } from '../errors.js';
+import type { NativePoolLike } from '../native-pool.js';
 import { single } from '../operation.js';
 import type { Done, RequestOptions, RunningRequest } from '../request.js';
 import {
@@ -10,6 +11,7 @@ import {
   validatePath,
   validateRangeEnd,
 } from '../validate.js';
+import { numberResult, voidResult } from './native-results.js';
 
 /** Chunk size of the emulated data requests. */
 export const kChunkBytes = 64 * 1024;
@@ -219,6 +221,26 @@ function slurp(a: SlurpArgs, done: Done<Buffer>, req: RunningRequest): void {
   });
 }
 
+function sendfileNative(
+  pool: NativePoolLike,
+  a: { outFd: number; inFd: number; inOffset: number; length: number },
+  done: Done<number>,
+  req: RunningRequest,
+): boolean {
+  pool.submitSendfile(a.outFd, a.inFd, a.inOffset, a.length, req.priority, numberResult(done, 'sendfile'));
+  return true;
+}
+
+function readaheadNative(
+  pool: NativePoolLike,
+  a: { fd: number; offset: number; length: number },
+  done: Done<void>,
+  req: RunningRequest,
+): boolean {
+  pool.submitReadahead(a.fd, a.offset, a.length, req.priority, voidResult(done, 'readahead'));
+  return true;
+}
+
 /** Emulated data requests: several pool calls in one request and one execution slot. */
 export const dataOperations = {
   /**
@@ -249,6 +271,7 @@ export const dataOperations = {
       };
     },
     run: (a, done: Done<number>, req) => sendfile(a.outFd, a.inFd, a.inOffset, a.length, done, req),
+    native: sendfileNative,
   }),
 
   /**
@@ -269,6 +292,7 @@ export const dataOperations = {
       };
     },
     run: (a, done: Done<void>, req) => readahead(a.fd, a.offset, a.length, done, req),
+    native: readaheadNative,
   }),
 
   /**

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
+import type { NativeDirents, NativePoolLike } from '../native-pool.js';
 import { single } from '../operation.js';
-import type { Done } from '../request.js';
+import type { Done, RunningRequest } from '../request.js';
 import { type PathLike, validateInteger, validatePath } from '../validate.js';
 import { encodingOptions, type NameOptions } from './names.js';
+import { direntsResult } from './native-results.js';
 
 /** readdirx: entries are `{ name, type }` instead of names. */
 export const READDIR_DENTS = 1;
@@ -22,9 +24,15 @@ export interface DirEntry<N extends string | Buffer = string | Buffer> {
   type: DirentType;
 }
 
-/** What readdirx resolves with: the entries and the flags, with READDIR_FOUND_UNKNOWN added when it applies. */
-export interface ReaddirxResult {
-  entries: (string | Buffer)[] | DirEntry[];
+/**
+ * What readdirx resolves with: the entries and the flags, with
+ * READDIR_FOUND_UNKNOWN added when it applies. `E` is the entries' type,
+ * which `aio.readdirx` works out from its flags (see `ReaddirxEntries`).
+ */
+export interface ReaddirxResult<E extends (string | Buffer)[] | DirEntry[] = (string | Buffer)[] | DirEntry[]> {
+  /** Names, or `{ name, type }` entries with `READDIR_DENTS`. */
+  entries: E;
+  /** The flags given, with `READDIR_FOUND_UNKNOWN` set if some entry's type was unknown. */
   flags: number;
 }
 
@@ -65,10 +73,87 @@ function rank(entry: DirEntry): number {
   return 3;
 }
 
+/**
+ * What readdirx resolves with, from the entries in the order wanted so far:
+ * directories first when asked (a stable sort), then `{ name, type }`
+ * entries or just the names, as the flags say.
+ */
+export function readdirxResult(entries: DirEntry[], flags: number): ReaddirxResult {
+  if (flags & READDIR_DIRS_FIRST) entries.sort((x, y) => rank(x) - rank(y));
+  if (flags & READDIR_DENTS) return { entries, flags };
+  const names: (string | Buffer)[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) names[i] = (entries[i] as DirEntry).name;
+  return { entries: names, flags };
+}
+
 export interface ReaddirxArgs {
   path: string | Buffer;
   flags: number;
   options: { encoding: 'buffer' | BufferEncoding; withFileTypes: true };
+}
+
+/** Platform: the pool decodes names as UTF-8 only; other encodings run on node:fs. */
+function decodesAsUtf8(options: { encoding: string }): boolean {
+  return options.encoding === 'utf8' || options.encoding === 'utf-8';
+}
+
+function readdirNative(
+  pool: NativePoolLike,
+  a: { path: string | Buffer; options: { encoding: string } },
+  done: Done<string[]>,
+  req: RunningRequest,
+): boolean {
+  if (!decodesAsUtf8(a.options)) return false;
+  const listed: Done<NativeDirents> = (err, d) =>
+    err === null ? done(null, (d as NativeDirents).names) : done(err);
+  pool.submitReaddir(a.path, req.priority, direntsResult(listed, a.path));
+  return true;
+}
+
+const kTypes: readonly DirentType[] = (() => {
+  const types = new Array<DirentType>(16).fill('unknown');
+  types[1] = 'fifo';
+  types[2] = 'char';
+  types[4] = 'dir';
+  types[6] = 'block';
+  types[8] = 'file';
+  types[10] = 'symlink';
+  types[12] = 'socket';
+  return types;
+})();
+
+/** The entries of a native listing, in inode order when asked (IO::AIO's READDIR_STAT_ORDER). */
+function direntsOf(d: NativeDirents, flags: number): { entries: DirEntry[]; flags: number } {
+  const n = d.names.length;
+  let order: number[] | null = null;
+  if (flags & READDIR_STAT_ORDER) {
+    order = Array.from({ length: n }, (_, i) => i);
+    order.sort((x, y) => (d.inos[x] as number) - (d.inos[y] as number));
+  }
+  const entries: DirEntry[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order === null ? k : (order[k] as number);
+    const type = kTypes[d.types[i] as number] ?? 'unknown';
+    if (type === 'unknown') flags |= READDIR_FOUND_UNKNOWN;
+    entries[k] = { name: d.names[i] as string, type };
+  }
+  return { entries, flags };
+}
+
+function readdirxNative(
+  pool: NativePoolLike,
+  a: ReaddirxArgs,
+  done: Done<ReaddirxResult>,
+  req: RunningRequest,
+): boolean {
+  if (!decodesAsUtf8(a.options)) return false;
+  const listed: Done<NativeDirents> = (err, d) => {
+    if (err !== null) return done(err);
+    const { entries, flags } = direntsOf(d as NativeDirents, a.flags);
+    done(null, readdirxResult(entries, flags));
+  };
+  pool.submitReaddir(a.path, req.priority, direntsResult(listed, a.path));
+  return true;
 }
 
 /** Requests on directories. */
@@ -92,6 +177,7 @@ export const directoryOperations = {
         a.options as fs.ObjectEncodingOptions,
         done as (err: Error | null, names: unknown) => void,
       ),
+    native: readdirNative,
   }),
 
   /**
@@ -122,11 +208,8 @@ export const directoryOperations = {
           if (type === 'unknown') flags |= READDIR_FOUND_UNKNOWN;
           entries[i] = { name: d.name, type };
         }
-        if (flags & READDIR_DIRS_FIRST) entries.sort((x, y) => rank(x) - rank(y));
-        if (flags & READDIR_DENTS) return done(null, { entries, flags });
-        const names: (string | Buffer)[] = new Array(entries.length);
-        for (let i = 0; i < entries.length; i++) names[i] = (entries[i] as DirEntry).name;
-        done(null, { entries: names, flags });
+        done(null, readdirxResult(entries, flags));
       }),
+    native: readdirxNative,
   }),
 };

@@ -2,6 +2,7 @@ import { dataOperations } from './data.js';
 import { descriptorOperations } from './descriptors.js';
 import { dirStreamOperations } from './dir-stream.js';
 import { directoryOperations } from './directories.js';
+import { linuxOperations } from './linux.js';
 import { metadataOperations } from './metadata.js';
 import { nameOperations } from './names.js';
 import { specialOperations } from './special.js';
@@ -19,5 +20,6 @@ export const singleOperations = {
   ...dirStreamOperations,
   ...dataOperations,
   ...specialOperations,
+  ...linuxOperations,
   ...unavailableOperations,
 };

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { invalidArgType, systemError } from '../errors.js';
+import type { NativePoolLike } from '../native-pool.js';
 import { later, single } from '../operation.js';
-import type { Done, RequestOptions } from '../request.js';
+import type { Done, RequestOptions, RunningRequest } from '../request.js';
 import {
   type PathLike,
   validateBoolean,
@@ -11,12 +12,23 @@ import {
   validatePathOrFd,
   validateTime,
 } from '../validate.js';
+import { nativeStat, nativeTimes, voidResult } from './native-results.js';
 
-/** Options of stat and lstat. */
+/**
+ * Options of stat and lstat. `StatOptions` (for `fs.Stats`) leaves `bigint`
+ * unset or false; `StatOptions<fs.BigIntStats>` is the type of options with
+ * `bigint: true`.
+ * @example
+ * const options: StatOptions = { priority: 2 };
+ * const st = await aio.stat('/etc/passwd', options); // fs.Stats
+ */
 export interface StatOptions<S extends fs.Stats | fs.BigIntStats = fs.Stats> extends RequestOptions<S> {
   /** Resolve with `fs.BigIntStats` (nanosecond times, 64-bit sizes). @default false */
-  bigint?: boolean | undefined;
+  bigint?: (S extends fs.BigIntStats ? true : false) | undefined;
 }
+
+/** What the stat descriptors accept: either kind of options (the method overloads pick one). */
+type AnyStatOptions = StatOptions | StatOptions<fs.BigIntStats>;
 
 /** `{ bigint: true }` gives BigIntStats; the method overloads type that, the catalogue says Stats. */
 type StatCallback = (err: NodeJS.ErrnoException | null, stats: fs.Stats | fs.BigIntStats) => void;
@@ -62,6 +74,27 @@ function bothOrNeither(atime: unknown, mtime: unknown): [number, number] {
   return [validateTime(atime, 'atime'), validateTime(mtime, 'mtime')];
 }
 
+function statNative(pool: NativePoolLike, a: StatArgs, done: Done<fs.Stats>, req: RunningRequest): boolean {
+  return nativeStat(pool, a, true, done, req.priority);
+}
+
+function lstatNative(pool: NativePoolLike, a: StatArgs, done: Done<fs.Stats>, req: RunningRequest): boolean {
+  return nativeStat(pool, a, false, done, req.priority);
+}
+
+function utimeNative(
+  pool: NativePoolLike,
+  a: { target: string | Buffer | number; atime: number; mtime: number },
+  done: Done<void>,
+  req: RunningRequest,
+): boolean {
+  const times = nativeTimes(a.atime, a.mtime);
+  if (typeof a.target === 'number')
+    pool.submitFutime(a.target, times, req.priority, voidResult(done, 'futime'));
+  else pool.submitUtime(a.target, times, 0, req.priority, voidResult(done, 'utime', a.target));
+  return true;
+}
+
 /** Requests on metadata, each on a path or an open descriptor. */
 export const metadataOperations = {
   /**
@@ -74,8 +107,9 @@ export const metadataOperations = {
     perl: 'aio_stat',
     syscall: 'stat',
     optsIndex: 1,
-    prepare: (target: PathLike | number, options?: StatOptions) => prepareStat(target, options),
+    prepare: (target: PathLike | number, options?: AnyStatOptions) => prepareStat(target, options),
     run: (a: StatArgs, done: Done<fs.Stats>) => statWith(a, fs.stat, done),
+    native: statNative,
   }),
 
   /**
@@ -86,8 +120,9 @@ export const metadataOperations = {
     perl: 'aio_lstat',
     syscall: 'lstat',
     optsIndex: 1,
-    prepare: (target: PathLike | number, options?: StatOptions) => prepareStat(target, options),
+    prepare: (target: PathLike | number, options?: AnyStatOptions) => prepareStat(target, options),
     run: (a: StatArgs, done: Done<fs.Stats>) => statWith(a, fs.lstat, done),
+    native: lstatNative,
   }),
 
   /**
@@ -130,6 +165,7 @@ export const metadataOperations = {
       typeof a.target === 'number'
         ? fs.futimes(a.target, a.atime, a.mtime, done)
         : fs.utimes(a.target, a.atime, a.mtime, done),
+    native: utimeNative,
   }),
 
   /**

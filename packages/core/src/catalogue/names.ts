@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
+import type { NativePoolLike } from '../native-pool.js';
 import { single } from '../operation.js';
-import type { Done, RequestOptions } from '../request.js';
+import type { Done, RequestOptions, RunningRequest } from '../request.js';
 import {
   type NameEncoding,
   type PathLike,
@@ -8,6 +9,7 @@ import {
   validateMode,
   validatePath,
 } from '../validate.js';
+import { voidResult } from './native-results.js';
 
 /** Options of the requests that return names. */
 export interface NameOptions<T> extends RequestOptions<T> {
@@ -46,6 +48,36 @@ function named(path: unknown, options: { encoding?: unknown } | undefined): Name
   return { path: validatePath(path), options: encodingOptions(options) };
 }
 
+function unlinkNative(
+  pool: NativePoolLike,
+  path: string | Buffer,
+  done: Done<void>,
+  req: RunningRequest,
+): boolean {
+  pool.submitUnlink(path, req.priority, voidResult(done, 'unlink', path));
+  return true;
+}
+
+function rmdirNative(
+  pool: NativePoolLike,
+  path: string | Buffer,
+  done: Done<void>,
+  req: RunningRequest,
+): boolean {
+  pool.submitRmdir(path, req.priority, voidResult(done, 'rmdir', path));
+  return true;
+}
+
+function mkdirNative(
+  pool: NativePoolLike,
+  a: { path: string | Buffer; mode: number },
+  done: Done<void>,
+  req: RunningRequest,
+): boolean {
+  pool.submitMkdir(a.path, a.mode, req.priority, voidResult(done, 'mkdir', a.path));
+  return true;
+}
+
 /** Requests on names in directories. */
 export const nameOperations = {
   /**
@@ -58,6 +90,7 @@ export const nameOperations = {
     optsIndex: 1,
     prepare: (path: PathLike, _options?: RequestOptions<void>) => validatePath(path),
     run: (path, done: Done<void>) => fs.unlink(path, done),
+    native: unlinkNative,
   }),
 
   /**
@@ -70,6 +103,7 @@ export const nameOperations = {
     optsIndex: 1,
     prepare: (path: PathLike, _options?: RequestOptions<void>) => validatePath(path),
     run: (path, done: Done<void>) => fs.rmdir(path, done),
+    native: rmdirNative,
   }),
 
   /**
@@ -85,6 +119,7 @@ export const nameOperations = {
       mode: validateMode(mode, 'mode', 0o777),
     }),
     run: (a, done: Done<void>) => fs.mkdir(a.path, a.mode, (err) => done(err)),
+    native: mkdirNative,
   }),
 
   /**

@@ -1,9 +1,16 @@
 import { invalidArgType, outOfRange } from '../errors.js';
+import type { NativePoolLike } from '../native-pool.js';
 import { single } from '../operation.js';
-import type { Done, RequestOptions } from '../request.js';
+import type { Done, RequestOptions, RunningRequest } from '../request.js';
+import { voidResult } from './native-results.js';
 
 /** Longest busy request, in seconds (setTimeout's limit). */
 const kMaxBusySeconds = 2 ** 31 / 1000 - 1;
+
+function nopNative(pool: NativePoolLike, _a: unknown, done: Done<void>, req: RunningRequest): boolean {
+  pool.submitNop(req.priority, voidResult(done, 'nop'));
+  return true;
+}
 
 /** Requests that do no I/O; they take an execution slot like any other. */
 export const specialOperations = {
@@ -20,6 +27,7 @@ export const specialOperations = {
     run: (_args, done: Done<void>) => {
       setImmediate(done, null);
     },
+    native: nopNative,
   }),
 
   /**

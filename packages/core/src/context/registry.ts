@@ -40,6 +40,12 @@ export interface OperationInfo {
   /** The system call named in its errors (`err.syscall`). */
   readonly syscall: string;
   /**
+   * True when the native backend makes this request itself (on its own
+   * threads); false when it runs on `node:fs` whatever the backend. Always
+   * false for composites, which are made of other requests.
+   */
+  readonly native: boolean;
+  /**
    * Checks the arguments as the method does, throwing the same `TypeError`
    * or `RangeError` with Node's `ERR_*` code, and does nothing else: no
    * request is made. The options object is checked when the request is made.
@@ -49,10 +55,11 @@ export interface OperationInfo {
 
 function describe(op: AnyOperation): OperationInfo {
   const { kind, optsIndex, perl, syscall } = op;
+  const native = op.kind === 'single' && op.native !== undefined;
   const validate = (...params: unknown[]): void => {
     op.prepare(...params);
   };
-  return Object.freeze({ kind, optsIndex, perl, syscall, validate });
+  return Object.freeze({ kind, optsIndex, perl, syscall, native, validate });
 }
 
 /**
