@@ -227,6 +227,7 @@ export class RequestEngine {
     int2 = 0,
     n0 = 0,
     n1 = 0,
+    n2 = 0,
   ) {
     const i = this.begin(type, pri, cb, kind, 0);
     const at = i * kI32PerRequest;
@@ -235,6 +236,7 @@ export class RequestEngine {
     this.i32[at + kI32.int2] = int2;
     this.f64[i * kF64PerRequest] = n0;
     this.f64[i * kF64PerRequest + 1] = n1;
+    this.f64[i * kF64PerRequest + 2] = n2;
     return this.commit(i);
   }
 

@@ -30,10 +30,11 @@ export const kOp = {
   rmdir: 24,
   fiemap: 25,
   closeReserved: 26,
+  copyRange: 27,
 } as const;
 
 /** Number of request types the addon knows; checked against the addon's own count at load. */
-export const kOpCount = 27;
+export const kOpCount = 28;
 
 /** Staging record layout, checked against the addon's at load: Int32 fields per request. */
 export const kI32PerRequest = 9;
@@ -70,4 +71,13 @@ export const kReaddir = {
   dirsFirst: 2,
   /** Entries sorted by inode number, the order that reads inodes fastest. @see IO::AIO READDIR_STAT_ORDER */
   statOrder: 4,
+} as const;
+
+/** lseek's whence values, SEEK_DATA and SEEK_HOLE included (a copy that keeps holes). */
+export const kSeek = { set: 0, cur: 1, end: 2, data: 3, hole: 4 } as const;
+
+/** Flags of submitCopyRange. */
+export const kCopyRange = {
+  /** Try FICLONERANGE first (shared blocks on btrfs, xfs); falls back when refused. */
+  clone: 1,
 } as const;

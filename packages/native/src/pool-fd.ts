@@ -1,4 +1,4 @@
-import { checkInt32 } from './checks.js';
+import { checkFd, checkInt32 } from './checks.js';
 import { kKindExtents, kKindResult, type RequestEngine } from './engine.js';
 import { nativeOutOfRange } from './errors.js';
 import { kOp } from './ops.js';
@@ -9,6 +9,11 @@ function checkOffset(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0)
     throw nativeOutOfRange(name, '>= 0 and <= 2 ** 53 - 1', value);
   return value;
+}
+
+/** A file offset, or -1 for "the descriptor's own offset" (which the call then advances). */
+function checkOffsetOrCurrent(name: string, value: number): number {
+  return value === -1 ? -1 : checkOffset(name, value);
 }
 
 /**
@@ -64,5 +69,32 @@ export abstract class FdRequests {
    */
   submitCloseReserved(fd: number, priority: number, cb: ResultCallback): number {
     return this.engine.fdRequest(kOp.closeReserved, fd, priority, cb, kKindResult);
+  }
+
+  /**
+   * Copies up to `length` bytes from inFd at inOffset to outFd at outOffset (-1: the
+   * descriptor's own offset, advanced) inside the kernel: FICLONERANGE first when flags
+   * has kCopyRange.clone (both offsets given), else copy_file_range(2), else (between file
+   * systems or to a pipe) a read/write loop on the worker. The value is the bytes copied,
+   * fewer at end of file. With submitSeek's SEEK_DATA/SEEK_HOLE a copy can keep holes.
+   * @see IO::AIO aio_copy
+   */
+  submitCopyRange(
+    inFd: number,
+    inOffset: number,
+    outFd: number,
+    outOffset: number,
+    length: number,
+    flags: number,
+    priority: number,
+    cb: ResultCallback,
+  ): number {
+    const src = checkFd('inFd', inFd);
+    const out = checkFd('outFd', outFd);
+    const from = checkOffsetOrCurrent('inOffset', inOffset);
+    const to = checkOffsetOrCurrent('outOffset', outOffset);
+    const len = checkOffset('length', length);
+    const f = checkInt32('flags', flags);
+    return this.engine.fdRequest(kOp.copyRange, src, priority, cb, kKindResult, f, out, from, to, len);
   }
 }
