@@ -17,7 +17,7 @@ function refusingBinding(): NativeBinding {
     setIdle: () => {},
     counters: (_h, out) => out.fill(0),
     close: () => {},
-    layout: { i32PerRequest: 9, f64PerRequest: 4, statFields: 18, chunk: 1024, types: 28 },
+    layout: { i32PerRequest: 9, f64PerRequest: 4, statFields: 18, chunk: 1024, types: 36 },
   };
 }
 

@@ -59,3 +59,12 @@ export function nativeOutOfRange(name: string, range: string, actual: unknown): 
   error.code = 'ERR_OUT_OF_RANGE';
   return error;
 }
+
+/** A value of the right type that the call cannot take, as Node reports it. */
+export function nativeInvalidArgValue(name: string, value: unknown, reason: string): CodedError<TypeError> {
+  const error = new TypeError(
+    `The argument '${name}' ${reason}. Received ${inspect(value)}`,
+  ) as CodedError<TypeError>;
+  error.code = 'ERR_INVALID_ARG_VALUE';
+  return error;
+}

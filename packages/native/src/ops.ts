@@ -31,10 +31,18 @@ export const kOp = {
   fiemap: 25,
   closeReserved: 26,
   copyRange: 27,
+  fcntl: 28,
+  ioctl: 29,
+  fadvise: 30,
+  splice: 31,
+  tee: 32,
+  mlockall: 33,
+  munlockall: 34,
+  minFdlimit: 35,
 } as const;
 
 /** Number of request types the addon knows; checked against the addon's own count at load. */
-export const kOpCount = 28;
+export const kOpCount = 36;
 
 /** Staging record layout, checked against the addon's at load: Int32 fields per request. */
 export const kI32PerRequest = 9;

@@ -1,6 +1,7 @@
 /*
  * What a worker does with the requests on descriptors that node:fs has no call for:
- * fiemap and the ones after it. As in ops.c: no pool lock, only the request it was given.
+ * fiemap, aio_close-style close, copies, fcntl, ioctl, fadvise, splice, tee, mlockall and
+ * min_fdlimit. As in ops.c: no pool lock, only the request it was given.
  */
 #include "pool.h"
 
@@ -8,9 +9,12 @@
 #include <fcntl.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define FIEMAP_ALL (-1)     /* count: every extent of the range */
@@ -184,11 +188,57 @@ static double do_copy_range(ioaio_req *r) {
   return done > 0 || rc == 0 ? (double)done : rc;
 }
 
+/* A system call's return value, or -errno. */
+static double result_of(int64_t rc) { return rc < 0 ? (double)-errno : (double)rc; }
+
+static loff_t *offset_or_null(loff_t *off, double value) {
+  *off = (loff_t)value;
+  return value < 0 ? NULL : off;
+}
+
+static double do_splice(ioaio_req *r) {
+  loff_t in_off, out_off;
+  loff_t *in_at = offset_or_null(&in_off, r->u.in.p.num[0]);
+  loff_t *out_at = offset_or_null(&out_off, r->u.in.p.num[1]);
+  size_t len = (size_t)r->u.in.p.num[2];
+  return result_of(splice(r->u.in.p.fd, in_at, r->u.in.p.int2, out_at, len, (unsigned)r->u.in.p.int1));
+}
+
+/* posix_fadvise returns the error instead of setting errno. */
+static double do_fadvise(ioaio_req *r) {
+  int rc = posix_fadvise(r->u.in.p.fd, (off_t)r->u.in.p.num[0], (off_t)r->u.in.p.num[1], r->u.in.p.int1);
+  return rc == 0 ? 0 : -rc;
+}
+
+/*
+ * IO::AIO::min_fdlimit: raises RLIMIT_NOFILE's soft limit to at least `n` (and the hard
+ * limit too when it is lower, which needs privilege). The value is the soft limit now;
+ * RLIM_INFINITY comes back as Infinity.
+ */
+static double do_min_fdlimit(ioaio_req *r) {
+  struct rlimit lim;
+  rlim_t want = (rlim_t)r->u.in.p.num[0];
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return -errno;
+  if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= want)
+    return lim.rlim_cur == RLIM_INFINITY ? INFINITY : (double)lim.rlim_cur;
+  lim.rlim_cur = want;
+  if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < want) lim.rlim_max = want;
+  return setrlimit(RLIMIT_NOFILE, &lim) == 0 ? (double)want : -errno;
+}
+
 double run_fd_request(ioaio_req *r) {
   switch (r->type) {
   case T_FIEMAP: return do_fiemap(r);
   case T_CLOSE_RESERVED: return do_close_reserved(r);
   case T_COPY_RANGE: return do_copy_range(r);
+  case T_FCNTL: return result_of(fcntl(r->u.in.p.fd, r->u.in.p.int1, (long)r->u.in.p.num[0]));
+  case T_IOCTL: return result_of(ioctl(r->u.in.p.fd, (unsigned long)r->u.in.p.num[0], (long)r->u.in.p.num[1]));
+  case T_FADVISE: return do_fadvise(r);
+  case T_SPLICE: return do_splice(r);
+  case T_TEE: return result_of(tee(r->u.in.p.fd, r->u.in.p.int2, (size_t)r->u.in.p.num[0], (unsigned)r->u.in.p.int1));
+  case T_MLOCKALL: return result_of(mlockall(r->u.in.p.int1));
+  case T_MUNLOCKALL: return result_of(munlockall());
+  case T_MIN_FDLIMIT: return do_min_fdlimit(r);
   default: return -ENOSYS;
   }
 }
