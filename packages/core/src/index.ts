@@ -25,6 +25,7 @@ export {
 } from './context/context.js';
 export { type OperationInfo, operations } from './context/registry.js';
 export { AbortError, type SystemError } from './errors.js';
+export { releaseFd } from './fd-budget.js';
 export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
 export {
   AioQueue,

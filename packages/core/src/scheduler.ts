@@ -1,9 +1,56 @@
+import { defaultFdBudget, type FdBudget, type FdWaiter } from './fd-budget.js';
+import type { NativePoolLike } from './native-pool.js';
 import { PriorityQueue, type QueueEntry } from './priority-queue.js';
 import { validateInteger } from './validate.js';
 
 /** A request as the scheduler sees it: a queue entry with a priority, which it can start. */
 export interface SchedulableRequest extends QueueEntry {
   readonly priority: number;
+}
+
+/** What an operation's run hands to {@link waitForFds}: the request it was started with. */
+interface StartedRequest {
+  readonly priority: number;
+  cancel(reason?: unknown): void;
+}
+
+/** The scheduler whose request is being started: an operation's run asks it for its fd budget. */
+let starting: Scheduler | null = null;
+let budgetOf: (host: Scheduler) => FdBudget | null;
+let park: (host: Scheduler, req: StartedRequest, waiting: FdWait) => void;
+
+/** A started request parked for descriptors: how it goes on, or is dropped when cancelled meanwhile. */
+interface FdWait {
+  readonly budget: FdBudget;
+  readonly units: number;
+  readonly proceed: () => void;
+  readonly abandon: () => void;
+}
+
+/**
+ * For an operation's `run`, called synchronously as it starts: the fd budget
+ * of the context starting it, or null when that context has none.
+ */
+export function startingFdBudget(): FdBudget | null {
+  return starting === null ? null : budgetOf(starting);
+}
+
+/**
+ * For an operation's `run`, called synchronously as it starts: takes `units`
+ * of `budget` and calls `proceed` now; or, when too few are free, gives the
+ * request's pool slot back and calls `proceed` once they are taken and a slot
+ * is free again. A request cancelled while it waits takes nothing: `abandon`
+ * is called instead, and must finish it (done without a value).
+ */
+export function waitForFds(
+  req: StartedRequest,
+  budget: FdBudget,
+  units: number,
+  proceed: () => void,
+  abandon: () => void,
+): void {
+  if (budget.take(units)) return proceed();
+  park(starting as Scheduler, req, { budget, units, proceed, abandon });
 }
 
 let startRequest: (req: SchedulableRequest) => void = () => {};
@@ -50,6 +97,14 @@ export const kMaxParallelLimit = 1024;
  */
 export const kDefaultMaxParallel = 8;
 
+/**
+ * Default depth on the native backend: requests of one context handed to the
+ * native pool at once. The pool orders its own queue by priority, so a deep
+ * window costs a high-priority request little, and the pool's threads never
+ * wait for the main thread between result chunks. Chosen in bench/ (RESULTS.md).
+ */
+export const kDefaultNativeMaxParallel = 256;
+
 /** `maxParallel` as given, or `ERR_OUT_OF_RANGE` / `ERR_INVALID_ARG_TYPE`. */
 export function validateMaxParallel(value: unknown, name = 'maxParallel'): number {
   return validateInteger(value, name, 0, kMaxParallelLimit);
@@ -63,7 +118,7 @@ export function validateMaxParallel(value: unknown, name = 'maxParallel'): numbe
 export class Scheduler {
   /** Requests and groups not yet done. */
   nreqs = 0;
-  /** Requests in the ready queue. */
+  /** Requests in the ready queue, and those started that wait for descriptors (see waitForFds). */
   nready = 0;
   /** Requests in the thread pool. */
   nexecute = 0;
@@ -74,9 +129,21 @@ export class Scheduler {
   #maxParallel: number;
   #pumping = false;
   #flushed: (() => void)[] = [];
+  /** undefined: the process default, looked up when first needed; null: no budget. */
+  #fdBudget: FdBudget | null | undefined;
+  /** Requests parked for descriptors (counted in nready, not in nexecute). */
+  #parked = 0;
+  /** The native pool this context's requests run on, or null: node:fs (libuv's pool). */
+  readonly pool: NativePoolLike | null;
 
-  constructor(maxParallel: number) {
+  /**
+   * @param fdBudget The descriptor budget of its requests: undefined for the
+   * process default (made at first need), null for none.
+   */
+  constructor(maxParallel: number, pool: NativePoolLike | null = null, fdBudget?: FdBudget | null) {
     this.#maxParallel = maxParallel;
+    this.pool = pool;
+    this.#fdBudget = fdBudget;
   }
 
   get maxParallel(): number {
@@ -99,16 +166,62 @@ export class Scheduler {
     unqueue = (host, req) => host.#unqueue(req);
     executed = (host) => host.#executed();
     done = (host) => host.#done();
+    budgetOf = (host) => {
+      if (host.#fdBudget === undefined) host.#fdBudget = defaultFdBudget();
+      return host.#fdBudget;
+    };
+    park = (host, req, waiting) => host.#park(req, waiting);
   }
 
   #submit(req: SchedulableRequest): void {
-    if (this.nready === 0 && this.nexecute < this.#maxParallel) {
+    if (this.nready === this.#parked && this.nexecute < this.#maxParallel) {
       this.nexecute++;
+      starting = this;
       startRequest(req);
     } else {
       this.#queue.push(req, req.priority);
       this.nready++;
     }
+  }
+
+  /**
+   * A started request found its descriptors spent: it gives its slot back and
+   * waits in the budget's queue, counted as ready. Until it resumes, its
+   * cancel() is shadowed by one that takes it out of that queue, since the
+   * request itself only marks an executing request as cancelled.
+   */
+  #park(req: StartedRequest, waiting: FdWait): void {
+    this.nexecute--;
+    this.nready++;
+    this.#parked++;
+    const waiter: FdWaiter = {
+      priority: req.priority,
+      units: waiting.units,
+      canResume: () => this.nexecute < this.#maxParallel,
+      resume: () => {
+        this.#unpark(req);
+        waiting.proceed();
+      },
+    };
+    const cancel = (reason?: unknown): void => {
+      if (!waiting.budget.unwait(waiter)) return;
+      this.#unpark(req);
+      req.cancel(reason);
+      waiting.abandon();
+    };
+    Object.defineProperty(req, 'cancel', { value: cancel, configurable: true, writable: true });
+    waiting.budget.wait(waiter);
+    // It may fit at once: take() refuses while others wait, though they may have no pool slot.
+    waiting.budget.dispatch();
+  }
+
+  /** Back to executing: the slot is taken again and the request's own cancel() is back. */
+  #unpark(req: StartedRequest): void {
+    delete (req as { cancel?: unknown }).cancel;
+    this.#parked--;
+    this.nready--;
+    this.nexecute++;
+    starting = this;
   }
 
   #unqueue(req: SchedulableRequest): void {
@@ -134,11 +247,14 @@ export class Scheduler {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
+      // Parked requests were taken from the queue before those still in it: they get a free slot first.
+      if (this.#parked !== 0) (this.#fdBudget as FdBudget).dispatch();
       while (this.nexecute < this.#maxParallel) {
         const req = this.#queue.shift();
         if (req === null) break;
         this.nready--;
         this.nexecute++;
+        starting = this;
         startRequest(req);
       }
     } finally {

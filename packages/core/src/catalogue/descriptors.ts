@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import { bufferOutOfBounds } from '../errors.js';
+import { type FdReservation, reservationOf, trackFd, untrackFd } from '../fd-budget.js';
+import type { NativePoolLike } from '../native-pool.js';
 import { later, single } from '../operation.js';
-import type { Done, RequestOptions } from '../request.js';
+import type { Done, RequestOptions, RunningRequest } from '../request.js';
+import { startingFdBudget, waitForFds } from '../scheduler.js';
 import {
   type PathLike,
   validateBuffer,
@@ -15,6 +18,7 @@ import {
   validatePosition,
   viewByteLength,
 } from '../validate.js';
+import { numberResult, voidResult } from './native-results.js';
 
 export interface Transfer {
   fd: number;
@@ -50,7 +54,7 @@ function prepareTransfer(
  * while the request was queued: checked again when it starts, so the caller
  * gets a coded error instead of whatever `node:fs` makes of an empty view.
  */
-function refuseVanishedBuffer(a: Transfer, syscall: string): Error | null {
+export function refuseVanishedBuffer(a: Transfer, syscall: string): Error | null {
   const end = a.bufferOffset + a.length;
   const available = viewByteLength(a.buffer);
   return end > available ? bufferOutOfBounds(syscall, end, available) : null;
@@ -63,6 +67,116 @@ function transfer(a: Transfer, syscall: 'read' | 'write', done: Done<number>): v
   const settle = (err: NodeJS.ErrnoException | null, bytes: number) => done(err, bytes);
   if (syscall === 'read') fs.read(a.fd, a.buffer, a.bufferOffset, a.length, a.position, settle);
   else fs.write(a.fd, a.buffer, a.bufferOffset, a.length, a.position, settle);
+}
+
+function openNative(
+  pool: NativePoolLike,
+  a: { path: string | Buffer; flags: number; mode: number },
+  done: Done<number>,
+  req: RunningRequest,
+): boolean {
+  pool.submitOpen(a.path, a.flags, a.mode, req.priority, numberResult(done, 'open', a.path));
+  return true;
+}
+
+function closeNative(pool: NativePoolLike, fd: number, done: Done<void>, req: RunningRequest): boolean {
+  pool.submitClose(fd, req.priority, voidResult(done, 'close'));
+  return true;
+}
+
+function transferNative(
+  pool: NativePoolLike,
+  a: Transfer,
+  syscall: 'read' | 'write',
+  done: Done<number>,
+  req: RunningRequest,
+) {
+  const vanished = refuseVanishedBuffer(a, syscall);
+  if (vanished !== null) {
+    later(done, vanished);
+    return true;
+  }
+  const position = a.position === null ? -1 : a.position;
+  const submit = syscall === 'read' ? pool.submitRead : pool.submitWrite;
+  submit.call(
+    pool,
+    a.fd,
+    a.buffer,
+    a.bufferOffset,
+    a.length,
+    position,
+    req.priority,
+    numberResult(done, syscall),
+  );
+  return true;
+}
+
+function readNative(pool: NativePoolLike, a: Transfer, done: Done<number>, req: RunningRequest): boolean {
+  return transferNative(pool, a, 'read', done, req);
+}
+
+function writeNative(pool: NativePoolLike, a: Transfer, done: Done<number>, req: RunningRequest): boolean {
+  return transferNative(pool, a, 'write', done, req);
+}
+
+function fsyncNative(pool: NativePoolLike, fd: number, done: Done<void>, req: RunningRequest): boolean {
+  pool.submitFsync(fd, req.priority, voidResult(done, 'fsync'));
+  return true;
+}
+
+function fdatasyncNative(pool: NativePoolLike, fd: number, done: Done<void>, req: RunningRequest): boolean {
+  pool.submitFdatasync(fd, req.priority, voidResult(done, 'fdatasync'));
+  return true;
+}
+
+/** What an open runs with, checked. */
+export interface OpenArgs {
+  path: string | Buffer;
+  flags: number;
+  mode: number;
+  /** A composite's set-aside descriptors (see FdReservation), passed under a symbol in the options. */
+  reservation: FdReservation | null;
+}
+
+/**
+ * Runs an open once its descriptor is counted in the context's budget: it
+ * takes a unit as it starts (a composite's first open takes all it set
+ * aside; its later ones spend those), waiting parked while too few are free.
+ * A failed open gives its unit back; an fd it returns stays counted until it
+ * is closed through ioaio or released with releaseFd.
+ */
+function openCounted(
+  a: OpenArgs,
+  done: Done<number>,
+  req: RunningRequest,
+  open: (d: Done<number>) => void,
+): void {
+  const budget = startingFdBudget();
+  if (budget === null) return open(done);
+  const reservation = a.reservation;
+  const counted: Done<number> = (err, fd) => {
+    if (err === null && fd !== undefined) trackFd(budget, fd);
+    else if (reservation === null || !reservation.refund(budget)) budget.give(1);
+    done(err, fd);
+  };
+  if (reservation?.spend(budget) === true) return open(counted);
+  const first = reservation !== null && !reservation.isFilled;
+  const proceed = (): void => {
+    if (first) reservation.filled(budget);
+    open(counted);
+  };
+  // A request cancelled while parked opened nothing and took nothing: it ends without a value.
+  waitForFds(req as RunningRequest & { cancel(): void }, budget, first ? reservation.units : 1, proceed, () =>
+    done(null),
+  );
+}
+
+/** A close's completion: the descriptor is gone whatever close(2) said, so its unit goes back. */
+function uncounting(fd: number, done: Done<void>): Done<void> {
+  return (err) => {
+    untrackFd(fd);
+    done(err);
+  };
 }
 
 /** Requests on file descriptors. */
@@ -82,13 +196,19 @@ export const descriptorOperations = {
       flags?: string | number | null,
       mode?: number | string | null,
       _options?: RequestOptions<number>,
-    ) => ({
+    ): OpenArgs => ({
       path: validatePath(path),
       flags: validateOpenFlags(flags),
       mode: validateMode(mode, 'mode', 0o666),
+      reservation: reservationOf(_options),
     }),
-    run: (a, done: Done<number>) => fs.open(a.path, a.flags, a.mode, done),
-    release: (fd: number, released) => fs.close(fd, released),
+    run: (a, done: Done<number>, req) =>
+      openCounted(a, done, req, (counted) => fs.open(a.path, a.flags, a.mode, counted)),
+    native: (pool, a, done, req) => {
+      openCounted(a, done, req, (counted) => openNative(pool, a, counted, req));
+      return true;
+    },
+    release: (fd: number, released) => fs.close(fd, uncounting(fd, released)),
   }),
 
   /**
@@ -104,7 +224,8 @@ export const descriptorOperations = {
     // Invariant: close(2) releases the number even when it fails; a retry could close another file.
     settlesOnceStarted: true,
     prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
-    run: (fd, done: Done<void>) => fs.close(fd, done),
+    run: (fd, done: Done<void>) => fs.close(fd, uncounting(fd, done)),
+    native: (pool, fd, done, req) => closeNative(pool, fd, uncounting(fd, done), req),
   }),
 
   /**
@@ -129,6 +250,7 @@ export const descriptorOperations = {
       _options?: RequestOptions<number>,
     ) => prepareTransfer(fd, offset, length, buffer, bufferOffset),
     run: (a, done: Done<number>) => transfer(a, 'read', done),
+    native: readNative,
   }),
 
   /**
@@ -150,6 +272,7 @@ export const descriptorOperations = {
       _options?: RequestOptions<number>,
     ) => prepareTransfer(fd, offset, length, buffer, bufferOffset),
     run: (a, done: Done<number>) => transfer(a, 'write', done),
+    native: writeNative,
   }),
 
   /**
@@ -162,6 +285,7 @@ export const descriptorOperations = {
     optsIndex: 1,
     prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
     run: (fd, done: Done<void>) => fs.fsync(fd, done),
+    native: fsyncNative,
   }),
 
   /**
@@ -174,5 +298,6 @@ export const descriptorOperations = {
     optsIndex: 1,
     prepare: (fd: number, _options?: RequestOptions<void>) => validateFd(fd),
     run: (fd, done: Done<void>) => fs.fdatasync(fd, done),
+    native: fdatasyncNative,
   }),
 };

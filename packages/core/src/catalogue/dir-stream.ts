@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import { aioError, invalidArgType } from '../errors.js';
+import type { FdBudget } from '../fd-budget.js';
 import { single } from '../operation.js';
 import type { Done, RequestOptions, RunningRequest } from '../request.js';
+import { startingFdBudget, waitForFds } from '../scheduler.js';
 import {
   type NameEncoding,
   type PathLike,
@@ -37,7 +39,9 @@ let readChunk: (stream: DirStream, done: Done<DirEntry[]>, req: RunningRequest) 
  * directory of millions of entries never has all its names in memory. The
  * first chunk opens the directory; the chunk that reaches the end closes it,
  * and so does a chunk that fails or is cancelled while it runs. `close()`
- * closes it early. A closed stream reads as ended.
+ * closes it early. A closed stream reads as ended. An open directory counts
+ * as one descriptor against its context's `maxOpenFds`: the first chunk waits
+ * while they are all in use.
  *
  * @example
  * const stream = new DirStream('/var/spool/big', { chunkEntries: 512 });
@@ -53,6 +57,8 @@ export class DirStream {
   /** Most entries one chunk holds. */
   readonly chunkEntries: number;
   #dir: fs.Dir | null = null;
+  /** The budget the open directory counts against, until it is closed. */
+  #budget: FdBudget | null = null;
   #state = kFresh;
   /** close() was called while a chunk was being read: the read closes the directory when it ends. */
   #closeWanted = false;
@@ -89,13 +95,37 @@ export class DirStream {
     // Platform: closing a directory descriptor waits on no I/O, so the sync call costs one syscall;
     // it makes the descriptor gone by the time close() returns, which a cancelled rmtree relies on.
     dir?.closeSync();
+    this.#uncount();
   }
 
   static {
-    readChunk = (stream, done, req) => stream.#read(done, req);
+    readChunk = (stream, done, req) => stream.#start(done, req);
   }
 
-  #read(done: Done<DirEntry[]>, req: RunningRequest): void {
+  /** The first chunk opens the directory: it takes a descriptor of the budget first, parked while none is free. */
+  #start(done: Done<DirEntry[]>, req: RunningRequest): void {
+    const budget = this.#state === kFresh ? startingFdBudget() : null;
+    if (budget === null) return this.#read(done, req, null);
+    const started = req as RunningRequest & { cancel(): void };
+    waitForFds(
+      started,
+      budget,
+      1,
+      () => this.#read(done, req, budget),
+      () => done(null),
+    );
+  }
+
+  /** The directory is closed (or was never opened): its descriptor goes back to the budget. */
+  #uncount(): void {
+    const budget = this.#budget;
+    this.#budget = null;
+    budget?.give(1);
+  }
+
+  #read(done: Done<DirEntry[]>, req: RunningRequest, budget: FdBudget | null): void {
+    // A unit taken for a fresh stream that another chunk opened, or a close() ended, meanwhile.
+    if (this.#state !== kFresh) budget?.give(1);
     if (this.#state === kReading) {
       process.nextTick(
         done,
@@ -111,8 +141,12 @@ export class DirStream {
     this.#state = kReading;
     if (!fresh) return this.#fill([], done, req);
     const options = { encoding: this.encoding as BufferEncoding, bufferSize: this.chunkEntries };
+    this.#budget = budget;
     fs.opendir(this.path as string, options, (err, dir) => {
-      if (err !== null) return this.#finish(err, [], true, done, req);
+      if (err !== null) {
+        this.#uncount();
+        return this.#finish(err, [], true, done, req);
+      }
       this.#dir = dir;
       this.#fill([], done, req);
     });
@@ -150,7 +184,10 @@ export class DirStream {
       this.#state = closing ? kEnded : kIdle;
       if (!closing || dir === null) return done(err as NodeJS.ErrnoException | null, entries);
       this.#dir = null;
-      dir.close((closeErr) => done((err ?? closeErr ?? null) as NodeJS.ErrnoException | null, entries));
+      dir.close((closeErr) => {
+        this.#uncount();
+        done((err ?? closeErr ?? null) as NodeJS.ErrnoException | null, entries);
+      });
     });
   }
 }

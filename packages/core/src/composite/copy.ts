@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type BigIntStats, constants } from 'node:fs';
 import type { AioContext } from '../context/context.js';
 import { AbortError, aioError, fsCpError, isAbortError, systemErrorPair } from '../errors.js';
+import { FdReservation, withReservation } from '../fd-budget.js';
 import { type AioGroup, addCleanup, commitGroup, failGroup, type GroupOptions } from '../group.js';
 import { composite } from '../operation.js';
 import { type PathLike, validatePath } from '../validate.js';
@@ -132,6 +133,11 @@ function tempPathFor(dst: PathBytes): PathBytes {
  * Closes, the unlink and the creating open are clean-up members, never
  * cancelled: a cancelled creating open could make the file in the pool and
  * have its fd released without anyone removing it.
+ *
+ * Invariant: the source's open takes both descriptors of the context's
+ * budget at once and the temporary file's open spends the second, so a copy
+ * never waits for a descriptor while holding one: any number of copies at
+ * once cannot deadlock on the budget.
  */
 class Copy {
   readonly #aio: AioContext;
@@ -143,6 +149,8 @@ class Copy {
   #tempFd = -1;
   #tempPath: PathBytes | null = null;
   #attempts = 0;
+  /** The source's and the temporary file's descriptors, set aside together by the first open. */
+  readonly #fds = new FdReservation(2);
 
   constructor(aio: AioContext, args: CopyArgs, group: AioGroup<void>) {
     this.#aio = aio;
@@ -153,14 +161,22 @@ class Copy {
 
   start(): void {
     this.#group.add(
-      this.#aio.open(this.#args.src, kSourceFlags, 0, {
-        priority: this.#priority,
-        callback: (err, fd) => {
-          if (err !== null) return this.#fail(err);
-          this.#srcFd = fd;
-          this.#statSource();
-        },
-      }),
+      this.#aio.open(
+        this.#args.src,
+        kSourceFlags,
+        0,
+        withReservation(
+          {
+            priority: this.#priority,
+            callback: (err: NodeJS.ErrnoException | null, fd: number) => {
+              if (err !== null) return this.#fail(err);
+              this.#srcFd = fd;
+              this.#statSource();
+            },
+          },
+          this.#fds,
+        ),
+      ),
     );
   }
 
@@ -187,17 +203,25 @@ class Copy {
     this.#attempts++;
     addCleanup(
       this.#group,
-      this.#aio.open(path, kTempFlags, kTempMode, {
-        priority: this.#priority,
-        callback: (err, fd) => {
-          if (err === null) {
-            [this.#tempPath, this.#tempFd] = [path, fd];
-            return this.#copyData();
-          }
-          const retry = err.code === 'EEXIST' && this.#attempts < kTempAttempts;
-          return retry ? this.#createTemp() : this.#fail(err);
-        },
-      }),
+      this.#aio.open(
+        path,
+        kTempFlags,
+        kTempMode,
+        withReservation(
+          {
+            priority: this.#priority,
+            callback: (err: NodeJS.ErrnoException | null, fd: number) => {
+              if (err === null) {
+                [this.#tempPath, this.#tempFd] = [path, fd];
+                return this.#copyData();
+              }
+              const retry = err.code === 'EEXIST' && this.#attempts < kTempAttempts;
+              return retry ? this.#createTemp() : this.#fail(err);
+            },
+          },
+          this.#fds,
+        ),
+      ),
     );
   }
 
@@ -307,6 +331,7 @@ class Copy {
     }
     this.#srcFd = this.#tempFd = -1;
     this.#tempPath = null;
+    this.#fds.release();
     failGroup(this.#group, error);
   };
 }

@@ -4,6 +4,7 @@ import type { NameOptions } from '../catalogue/names.js';
 import type { ScandirOptions, ScandirResult } from '../composite/scandir.js';
 import type { WalkOptions, WalkResult } from '../composite/walk.js';
 import { invalidThis } from '../errors.js';
+import { budgetFor, validateMaxOpenFds } from '../fd-budget.js';
 import { AioGroup, type GroupOptions } from '../group.js';
 import type { CompositeOperation, SingleOperation } from '../operation.js';
 import { AioQueue, type QueueOptions } from '../queue.js';
@@ -26,6 +27,18 @@ export interface AioOptions {
    * @default 8 (chosen in bench/RESULTS.md: the deepest setting that keeps a priority-4 read behind a flood within 1 ms)
    */
   maxParallel?: number | undefined;
+  /**
+   * How many descriptors this context's own requests may hold open at once:
+   * fds from `open` until `close` (or `releaseFd`), directories of
+   * `DirStream`s, and those copy, copytree and rmtree open inside. A request
+   * that would open one more waits, in priority order, until one is closed;
+   * a copy sets aside both of its descriptors at its first open, so copies
+   * never wait on each other. Integer 2..2^31-1, or `Infinity` for no bound.
+   * Descriptors opened with `node:fs`, and those a request opens and closes
+   * inside itself (readdir, load), are not counted.
+   * @default shared by every context without this option: the process's soft RLIMIT_NOFILE less a quarter (at least 64 left over), never below 16; 1024 where the limit cannot be read
+   */
+  maxOpenFds?: number | undefined;
 }
 
 /** The method an operation becomes: same parameters, returns its request. */
@@ -137,7 +150,11 @@ export class AioContext {
       options?.maxParallel === undefined
         ? kDefaultMaxParallel
         : validateMaxParallel(options.maxParallel, 'options.maxParallel');
-    this.#scheduler = new Scheduler(maxParallel);
+    const maxOpenFds =
+      options?.maxOpenFds === undefined
+        ? undefined
+        : validateMaxOpenFds(options.maxOpenFds, 'options.maxOpenFds');
+    this.#scheduler = new Scheduler(maxParallel, null, budgetFor(maxOpenFds));
   }
 
   /**
