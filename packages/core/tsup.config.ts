@@ -6,7 +6,8 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 };
 
 export default [
-  packageConfig({ index: 'src/index.ts' }),
+  // shims: the CommonJS build gets import.meta.url, which loads the optional native addon.
+  packageConfig({ index: 'src/index.ts' }, { shims: true }),
   // The command line is ESM only; it is run, never imported.
   packageConfig(
     { cli: 'src/cli/main.ts' },

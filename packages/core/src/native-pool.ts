@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { backendUnavailable, invalidArgType, outOfRange } from './errors.js';
 import type { Done, RunningRequest } from './request.js';
+import { validateInteger } from './validate.js';
 
 /** Which engine runs a context's requests: the native pool, or `node:fs` on libuv's pool. */
 export type BackendName = 'native' | 'fs';
@@ -106,12 +108,12 @@ interface NativeModule {
 /** Threads of the process's native pool at start (IO::AIO starts with 4 as well). */
 export const kDefaultThreads = 4;
 
-let pool: NativePoolLike | null = null;
+let loadedPool: NativePoolLike | null = null;
 let unavailableReason: string | null = null;
 
 /** Loads `@ioaio/native` and starts its pool, once per process (per worker thread). */
 function load(): void {
-  if (pool !== null || unavailableReason !== null) return;
+  if (loadedPool !== null || unavailableReason !== null) return;
   let native: NativeModule;
   try {
     // Platform: an optional dependency; when it is missing the engine runs on node:fs.
@@ -122,13 +124,13 @@ function load(): void {
   }
   const made = native.loadNativePool({ threads: kDefaultThreads });
   if ('unavailable' in made) unavailableReason = made.unavailable;
-  else pool = made;
+  else loadedPool = made;
 }
 
 /** The process's native pool, or null when it cannot run here (see {@link nativeUnavailableReason}). */
 export function nativePool(): NativePoolLike | null {
   load();
-  return pool;
+  return loadedPool;
 }
 
 /** Why the native pool cannot run here, or null when it can. */
@@ -148,3 +150,79 @@ export type NativeRunner<A, T> = (
   done: Done<T>,
   req: RunningRequest,
 ) => boolean;
+
+function poolOrThrow(): NativePoolLike {
+  const p = nativePool();
+  if (p === null) throw backendUnavailable(unavailableReason ?? 'unknown');
+  return p;
+}
+
+/**
+ * The process's native pool: IO::AIO's pool controls, shared by every
+ * context on the native backend (a worker thread has its own pool). Setting
+ * one where the native backend cannot run throws `ERR_AIO_BACKEND_UNAVAILABLE`.
+ * @example
+ * import { pool } from '@ioaio/core';
+ * if (pool.available) pool.threads = 8; // IO::AIO::max_parallel 8
+ */
+export class NativePoolControls {
+  #maxIdle = 4;
+  #idleTimeout = 10;
+
+  /** True when the native backend can run in this process. */
+  get available(): boolean {
+    return nativePool() !== null;
+  }
+
+  /** Why it cannot, in one line; null when it can. */
+  get unavailableReason(): string | null {
+    return nativeUnavailableReason();
+  }
+
+  /** Most threads running requests at once; 0 pauses the pool. 0..1024. @see IO::AIO max_parallel */
+  get threads(): number {
+    return nativePool()?.threads ?? 0;
+  }
+
+  set threads(n: number) {
+    const p = poolOrThrow();
+    p.threads = validateInteger(n, 'threads', 0, 1024);
+  }
+
+  /** Idle threads kept without a timeout. @default 4 @see IO::AIO max_idle */
+  get maxIdle(): number {
+    return this.#maxIdle;
+  }
+
+  set maxIdle(n: number) {
+    const p = poolOrThrow();
+    this.#maxIdle = validateInteger(n, 'maxIdle', 0, 1024);
+    p.setIdle(this.#maxIdle, this.#idleTimeout * 1000);
+  }
+
+  /** Seconds after which idle threads beyond maxIdle exit; 0 keeps them. @default 10 @see IO::AIO idle_timeout */
+  get idleTimeout(): number {
+    return this.#idleTimeout;
+  }
+
+  set idleTimeout(seconds: number) {
+    const p = poolOrThrow();
+    if (typeof seconds !== 'number') throw invalidArgType('idleTimeout', 'of type number', seconds);
+    if (!(seconds >= 0 && seconds <= 86_400)) throw outOfRange('idleTimeout', '>= 0 && <= 86400', seconds);
+    this.#idleTimeout = seconds;
+    p.setIdle(this.#maxIdle, seconds * 1000);
+  }
+
+  /** Worker threads alive now. @see IO::AIO nthreads */
+  get nthreads(): number {
+    return nativePool()?.counters().nthreads ?? 0;
+  }
+
+  /** Of those, idle ones. */
+  get nidle(): number {
+    return nativePool()?.counters().nidle ?? 0;
+  }
+}
+
+/** The controls of this process's native pool; see {@link NativePoolControls}. */
+export const pool = new NativePoolControls();
