@@ -1,5 +1,5 @@
-import { closeSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type AioContext, createAio, DirStream, releaseFd } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
 import {
@@ -224,6 +224,64 @@ describe('maxOpenFds: composites', () => {
     await Promise.all(copies);
     const copied = sources.map((_, i) => readFileSync(join(dst, `c${i}`), 'latin1'));
     expect(copied).toEqual(sources.map((src) => readFileSync(src, 'latin1')));
+    await expectClean(ctx, fdsBefore);
+  });
+
+  test('a copy that fails after its first open gives both set-aside descriptors back', async () => {
+    const fdsBefore = openFdCount();
+    const ctx = createAio({ maxOpenFds: 2 });
+    const [src, a, b] = files(3) as [string, string, string];
+    const failed = await ctx.copy(src, tempDir('ioaio-fd-budget-dst-')).then(
+      () => 'copied',
+      (err: unknown) => (err as { code: string }).code,
+    );
+    expect(failed).toBe('EISDIR');
+    // Both units free: two opens at once both start.
+    const opens = [ctx.open(a), ctx.open(b)];
+    expect([ctx.nready, ctx.nexecute]).toEqual([0, 2]);
+    for (const fd of await Promise.all(opens)) await ctx.close(fd);
+    await expectClean(ctx, fdsBefore);
+  });
+
+  test('a copy cancelled while its first open waits for descriptors takes none', async () => {
+    const fdsBefore = openFdCount();
+    const ctx = createAio({ maxOpenFds: 2 });
+    const [src, a, b] = files(3) as [string, string, string];
+    const dst = join(tempDir('ioaio-fd-budget-dst-'), 'copy');
+    const held = [await ctx.open(a), await ctx.open(b)];
+    const copy = ctx.copy(src, dst);
+    expect(ctx.nready).toBe(1);
+    copy.cancel('enough');
+    expect(
+      await copy.then(
+        () => 'copied',
+        (err: unknown) => (err as Error).name,
+      ),
+    ).toBe('AbortError');
+    for (const fd of held) await ctx.close(fd);
+    const opens = [ctx.open(a), ctx.open(b)];
+    expect([ctx.nready, ctx.nexecute]).toEqual([0, 2]);
+    for (const fd of await Promise.all(opens)) await ctx.close(fd);
+    expect(readdirSync(dirname(dst))).toEqual([]);
+    await expectClean(ctx, fdsBefore);
+  });
+
+  test('a stream closed while its first chunk waits opens nothing, and that chunk gives its unit back', async () => {
+    const fdsBefore = openFdCount();
+    const ctx = createAio({ maxOpenFds: 2 });
+    const [a, b, c] = files(3) as [string, string, string];
+    const held = [await ctx.open(a), await ctx.open(b)];
+    const stream = new DirStream(dirname(c));
+    const chunk = ctx.readdirChunk(stream);
+    expect(ctx.nready).toBe(1);
+    stream.close();
+    await ctx.close(held[0] as number);
+    expect([await chunk, stream.ended]).toEqual([[], true]);
+    // Its unit went back: two opens fit again beside the one still held.
+    const open = ctx.open(c);
+    expect(ctx.nready).toBe(0);
+    await ctx.close(await open);
+    await ctx.close(held[1] as number);
     await expectClean(ctx, fdsBefore);
   });
 
