@@ -17,7 +17,9 @@ function refusingBinding(): NativeBinding {
     setIdle: () => {},
     counters: (_h, out) => out.fill(0),
     close: () => {},
-    layout: { i32PerRequest: 9, f64PerRequest: 4, statFields: 18, chunk: 1024, types: 36 },
+    mmap: () => -38,
+    munmap: () => 0,
+    layout: { i32PerRequest: 9, f64PerRequest: 4, statFields: 18, chunk: 1024, types: 41 },
   };
 }
 

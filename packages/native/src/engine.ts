@@ -253,14 +253,40 @@ export class RequestEngine {
     checkRange(buffer, offset, length);
     const i = this.begin(type, pri, cb, kKindResult, 0);
     this.i32[i * kI32PerRequest + kI32.fd] = checkFd('fd', fd);
+    this.#stageBuffer(i, buffer, offset, length);
+    this.f64[i * kF64PerRequest + 2] = position >= 0 ? position : -1;
+    return this.commit(i);
+  }
+
+  /** A request on [offset, offset + length) of caller memory (msync, mlock...), kept alive until delivery. */
+  memoryRequest(
+    type: number,
+    view: Uint8Array,
+    offset: number,
+    length: number,
+    int1: number,
+    pri: number,
+    cb: ResultCallback,
+  ): number {
+    checkRange(view, offset, length);
+    const i = this.begin(type, pri, cb, kKindResult, 0);
+    this.i32[i * kI32PerRequest + kI32.int1] = int1;
+    this.#stageBuffer(i, view, offset, length);
+    return this.commit(i);
+  }
+
+  #stageBuffer(i: number, buffer: ArrayBufferView, offset: number, length: number): void {
     this.i32[i * kI32PerRequest + kI32.buffer] = this.#buffers.length;
     this.#buffers.push(buffer);
     const f = i * kF64PerRequest;
     this.f64[f] = offset; // Invariant: C sees the view's own start (byteOffset included)
     this.f64[f + 1] = length;
-    this.f64[f + 2] = position >= 0 ? position : -1;
     this.#keep.set(this.i32[i * kI32PerRequest] as number, buffer);
-    return this.commit(i);
+  }
+
+  /** The addon, for the calls that are not requests (mmap, munmap). */
+  get binding(): NativeBinding {
+    return this.#native;
   }
 
   putTimes(i: number, t: NativeTimes): void {

@@ -39,10 +39,15 @@ export const kOp = {
   mlockall: 33,
   munlockall: 34,
   minFdlimit: 35,
+  msync: 36,
+  mtouch: 37,
+  mlock: 38,
+  munlock: 39,
+  madvise: 40,
 } as const;
 
 /** Number of request types the addon knows; checked against the addon's own count at load. */
-export const kOpCount = 36;
+export const kOpCount = 41;
 
 /** Staging record layout, checked against the addon's at load: Int32 fields per request. */
 export const kI32PerRequest = 9;
@@ -88,4 +93,29 @@ export const kSeek = { set: 0, cur: 1, end: 2, data: 3, hole: 4 } as const;
 export const kCopyRange = {
   /** Try FICLONERANGE first (shared blocks on btrfs, xfs); falls back when refused. */
   clone: 1,
+} as const;
+
+/** Numbers for mmap and the requests on mapped memory, as Linux defines them. */
+export const kMmap = {
+  protNone: 0,
+  protRead: 1,
+  protWrite: 2,
+  protExec: 4,
+  mapShared: 0x01,
+  mapPrivate: 0x02,
+  mapFixed: 0x10,
+  mapAnonymous: 0x20,
+  mapPopulate: 0x8000,
+  /** msync flags. */
+  msAsync: 1,
+  msInvalidate: 2,
+  msSync: 4,
+  /** mtouch flag: dirty every page too. @see IO::AIO MT_MODIFY */
+  mtModify: 1,
+  /** madvise advice. */
+  madvNormal: 0,
+  madvRandom: 1,
+  madvSequential: 2,
+  madvWillneed: 3,
+  madvDontneed: 4,
 } as const;

@@ -1,7 +1,8 @@
 import { checkFd, checkInt32 } from './checks.js';
-import { kKindExtents, kKindResult, type RequestEngine } from './engine.js';
+import { kKindExtents, kKindResult } from './engine.js';
 import { nativeInvalidArgValue, nativeOutOfRange } from './errors.js';
 import { kF64PerRequest, kI32, kI32PerRequest, kOp } from './ops.js';
+import { MemoryRequests } from './pool-mem.js';
 import type { ExtentsCallback, ResultCallback } from './types.js';
 
 /** A file offset or length: a non-negative safe integer. */
@@ -48,10 +49,7 @@ const checkLength = (name: string, value: number): number => checkOffset(name, v
  * The requests on descriptors that node:fs has no call for (fiemap and after), as a base
  * of NativePool: it reaches the staging engine through `engine`.
  */
-export abstract class FdRequests {
-  /** The staging engine of the pool. @internal */
-  protected abstract readonly engine: RequestEngine;
-
+export abstract class FdRequests extends MemoryRequests {
   /**
    * The extents of [start, start + length) of a file (FS_IOC_FIEMAP): per extent four
    * numbers, logical offset, physical offset, length (bytes) and FIEMAP_EXTENT_* flags.

@@ -33,6 +33,16 @@ export interface NativeBinding {
   setIdle(handle: object, maxIdle: number, idleTimeoutMs: number): void;
   counters(handle: object, out: Float64Array): void;
   close(handle: object): void;
+  /** [the mapping as an ArrayBuffer, its handle for munmap], or a negative errno. */
+  mmap(
+    length: number,
+    prot: number,
+    flags: number,
+    fd: number,
+    offset: number,
+  ): [ArrayBuffer, object] | number;
+  /** Detaches the buffer and unmaps it: 0 or a negative errno. */
+  munmap(buffer: ArrayBuffer, handle: object): number;
   layout: { i32PerRequest: number; f64PerRequest: number; statFields: number; chunk: number; types: number };
 }
 

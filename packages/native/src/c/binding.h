@@ -68,5 +68,7 @@ napi_value js_cancel(napi_env env, napi_callback_info info);
 napi_value js_set_threads(napi_env env, napi_callback_info info);
 napi_value js_set_idle(napi_env env, napi_callback_info info);
 napi_value js_counters(napi_env env, napi_callback_info info);
+napi_value js_mmap(napi_env env, napi_callback_info info);
+napi_value js_munmap(napi_env env, napi_callback_info info);
 
 #endif

@@ -157,6 +157,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"setIdle", NULL, js_set_idle, NULL, NULL, NULL, napi_default, NULL},
     {"counters", NULL, js_counters, NULL, NULL, NULL, napi_default, NULL},
     {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+    {"mmap", NULL, js_mmap, NULL, NULL, NULL, napi_default, NULL},
+    {"munmap", NULL, js_munmap, NULL, NULL, NULL, napi_default, NULL},
   };
   CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   napi_value layout;

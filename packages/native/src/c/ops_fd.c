@@ -239,6 +239,6 @@ double run_fd_request(ioaio_req *r) {
   case T_MLOCKALL: return result_of(mlockall(r->u.in.p.int1));
   case T_MUNLOCKALL: return result_of(munlockall());
   case T_MIN_FDLIMIT: return do_min_fdlimit(r);
-  default: return -ENOSYS;
+  default: return run_mem_request(r);
   }
 }

@@ -17,7 +17,8 @@ enum ioaio_type {
   T_LSEEK, T_FALLOCATE, T_RENAME2, T_SYNC, T_SYNCFS, T_FSYNC, T_FDATASYNC,
   T_SYNC_FILE_RANGE, T_READAHEAD, T_SENDFILE, T_UTIMENSAT, T_FUTIMENS, T_MKNOD,
   T_UNLINK, T_MKDIR, T_RMDIR, T_FIEMAP, T_CLOSE_RESERVED, T_COPY_RANGE,
-  T_FCNTL, T_IOCTL, T_FADVISE, T_SPLICE, T_TEE, T_MLOCKALL, T_MUNLOCKALL, T_MIN_FDLIMIT, T_COUNT
+  T_FCNTL, T_IOCTL, T_FADVISE, T_SPLICE, T_TEE, T_MLOCKALL, T_MUNLOCKALL, T_MIN_FDLIMIT,
+  T_MSYNC, T_MTOUCH, T_MLOCK, T_MUNLOCK, T_MADVISE, T_COUNT
 };
 
 enum ioaio_state { S_QUEUED, S_RUNNING, S_DONE };
@@ -99,6 +100,8 @@ void req_run(ioaio_req *r);
 double run_fd_request(ioaio_req *r);
 /* int1 of a T_CLOSE_RESERVED request once its number points at the reserved descriptor. */
 #define CLOSE_NUMBER_HELD 1
+/* The requests of ops_mem.c on caller memory (msync, mtouch, mlock, munlock, madvise). */
+double run_mem_request(ioaio_req *r);
 /* True when a finished request carries a malloc'd result in u.dir (readdir, fiemap). */
 int req_has_blob(const ioaio_req *r);
 
