@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { internalNames, methodDocs, sourceMaps } from './declarations.js';
@@ -35,6 +35,29 @@ function freshTree(): { tree: string; work: string } {
   return { tree, work };
 }
 
+interface Published {
+  version: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+function manifest(dir: string): Published {
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Published;
+}
+
+function dependencyFields({ dependencies, optionalDependencies, peerDependencies }: Published) {
+  return { dependencies, optionalDependencies, peerDependencies };
+}
+
+/** Every file of an installed package, relative to it, sorted. */
+function filesOf(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
 /** Runs a compiled file of the project with Node, as the user would. */
 function runCompiled(file: string, args: string[]): Ran {
   return run(process.execPath, [join('out', file), ...args], scratch.dir, 120_000);
@@ -54,6 +77,53 @@ describe('the packed packages, installed into a fresh npm project', () => {
       stderr: '',
     });
     expect(scratch.installed).toEqual(expect.arrayContaining(['rxjs', ...workspacePackages()]));
+  });
+
+  test('installing @ioaio/rx alone stops and names its peer @ioaio/core, which npm would fetch from the registry', () => {
+    const alone = mkdtempSync(join(scratch.dir, 'rx-alone-'));
+    writeFileSync(join(alone, 'package.json'), '{"name":"rx-alone","version":"1.0.0","private":true}\n');
+    const tarballs = ['@ioaio/rx', 'rxjs', 'tslib'].map((name) => scratch.tarballs.get(name)!);
+    const ran = run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs], alone);
+    expect({ status: ran.status, namesCore: ran.stderr.includes('@ioaio/core') }).toEqual({
+      status: 1,
+      namesCore: true,
+    });
+  });
+
+  test('the installed packages hold their builds, types, LICENSE and README, and depend as published', () => {
+    const modules = join(scratch.dir, 'node_modules');
+    const core = manifest(join(modules, '@ioaio/core'));
+    const native = workspacePackages().includes('@ioaio/native')
+      ? { '@ioaio/native': core.version }
+      : undefined;
+    expect(filesOf(join(modules, '@ioaio/core'))).toEqual([
+      'LICENSE',
+      'README.md',
+      'bin/ioaio-treescan.js',
+      'dist/cli.js',
+      'dist/index.cjs',
+      'dist/index.d.cts',
+      'dist/index.d.ts',
+      'dist/index.js',
+      'package.json',
+    ]);
+    expect(filesOf(join(modules, '@ioaio/rx'))).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist/index.cjs',
+      'dist/index.d.cts',
+      'dist/index.d.ts',
+      'dist/index.js',
+      'package.json',
+    ]);
+    expect([core, manifest(join(modules, '@ioaio/rx'))].map(dependencyFields)).toEqual([
+      { dependencies: undefined, optionalDependencies: native, peerDependencies: undefined },
+      {
+        dependencies: undefined,
+        optionalDependencies: undefined,
+        peerDependencies: { '@ioaio/core': `^${core.version}`, rxjs: '^7.8.0' },
+      },
+    ]);
   });
 
   test('a strict ESM program, the CommonJS one and every example type-check with the installed typescript', () => {
@@ -83,7 +153,8 @@ describe('the packed packages, installed into a fresh npm project', () => {
       underscoreParams: [],
     });
     expect(docs.methods).toBeGreaterThan(40);
-    expect(internalNames(scratch.dir, workspacePackages())).toEqual([]);
+    // Invariant: what users import; @ioaio/native is core's implementation, installed beside it.
+    expect(internalNames(scratch.dir, ['@ioaio/core', '@ioaio/rx'])).toEqual([]);
   });
 
   test('no installed source map lacks its sources, and no script names a map that is not installed', () => {

@@ -158,6 +158,8 @@ export interface Scratch {
   dir: string;
   /** Names of the packages installed at the top (what the app depends on). */
   installed: string[];
+  /** Every tarball installed, by package name. */
+  tarballs: Map<string, string>;
   /** Removes everything the scratch project made. */
   remove(): void;
 }
@@ -170,13 +172,19 @@ export function makeScratch(): Scratch {
   mkdirSync(tarballs);
   mkdirSync(dir);
   const files = [...packWorkspace(workspacePackages(), tarballs), ...packStoreCopies(tarballs)];
+  const byName = new Map(files.map((file) => [tarballName(file, root), file]));
   writeFileSync(
     join(dir, 'package.json'),
     `${JSON.stringify({ name: 'scratch-app', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
   );
   mustRun('npm', ['install', '--offline', '--no-audit', '--no-fund', ...files], dir, 300_000);
   const installed = Object.keys(readManifest(dir).dependencies ?? {}).sort();
-  return { dir, installed, remove: () => rmSync(root, { recursive: true, force: true }) };
+  return { dir, installed, tarballs: byName, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The package name inside a tarball, read from its manifest. */
+function tarballName(file: string, cwd: string): string {
+  return (JSON.parse(mustRun('tar', ['-xzOf', file, 'package/package.json'], cwd)) as Manifest).name;
 }
 
 /** Copies the repository's examples into the project's `src/examples`. */
