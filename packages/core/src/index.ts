@@ -19,11 +19,12 @@ export {
   AioContext,
   type AioOptions,
   createAio,
-  type OperationMethod,
+  type NameOf,
   type OperationMethods,
   type OperationName,
+  type ReaddirxEntries,
 } from './context/context.js';
-export { type OperationInfo, operations } from './context/registry.js';
+export { type OperationInfo, operations } from './context/operation-list.js';
 export { AbortError, type SystemError } from './errors.js';
 export { releaseFd } from './fd-budget.js';
 export { AioGroup, type GroupMember, type GroupOptions } from './group.js';

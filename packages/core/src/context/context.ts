@@ -1,8 +1,3 @@
-import type { BigIntStats, Stats } from 'node:fs';
-import type { StatOptions } from '../catalogue/metadata.js';
-import type { NameOptions } from '../catalogue/names.js';
-import type { ScandirOptions, ScandirResult } from '../composite/scandir.js';
-import type { WalkOptions, WalkResult } from '../composite/walk.js';
 import { invalidThis } from '../errors.js';
 import { budgetFor, validateMaxOpenFds } from '../fd-budget.js';
 import { AioGroup, type GroupOptions } from '../group.js';
@@ -11,13 +6,13 @@ import { AioQueue, type QueueOptions } from '../queue.js';
 import { AioRequest, type RequestCallback, type RequestOptions } from '../request.js';
 import { kDefaultMaxParallel, Scheduler, validateMaxParallel } from '../scheduler.js';
 import {
-  type PathLike,
   validateFunction,
   validateObject,
   validatePriority,
   validateSignal,
 } from '../validate.js';
-import { type OperationName, type Registry, registryEntries } from './registry.js';
+import type { OperationMethods } from './methods.js';
+import { registryEntries } from './registry.js';
 
 /** Options of {@link createAio}. */
 export interface AioOptions {
@@ -41,62 +36,7 @@ export interface AioOptions {
   maxOpenFds?: number | undefined;
 }
 
-/** The method an operation becomes: same parameters, returns its request. */
-export type OperationMethod<O> =
-  O extends SingleOperation<infer P, infer _A, infer T>
-    ? (...params: P) => AioRequest<T>
-    : O extends CompositeOperation<infer P, infer _A, infer T>
-      ? (...params: P) => AioGroup<T>
-      : never;
-
-type Derived = { [K in OperationName]: OperationMethod<Registry[K]> };
-
-type WithBuffers<O> = Omit<O, 'encoding'> & { encoding: 'buffer' };
-type WithStrings<O> = Omit<O, 'encoding'> & { encoding?: BufferEncoding | undefined };
-
-/**
- * The few methods whose value type depends on an option (`bigint`,
- * `encoding: 'buffer'`): overloads over the derived signatures.
- */
-export interface OptionTypedMethods {
-  /** @see IO::AIO aio_stat */
-  stat(target: PathLike | number, options?: StatOptions & { bigint?: false | undefined }): AioRequest<Stats>;
-  stat(
-    target: PathLike | number,
-    options: StatOptions<BigIntStats> & { bigint: true },
-  ): AioRequest<BigIntStats>;
-  /** @see IO::AIO aio_lstat */
-  lstat(target: PathLike | number, options?: StatOptions & { bigint?: false | undefined }): AioRequest<Stats>;
-  lstat(
-    target: PathLike | number,
-    options: StatOptions<BigIntStats> & { bigint: true },
-  ): AioRequest<BigIntStats>;
-  /** @see IO::AIO aio_readdir */
-  readdir(path: PathLike, options?: WithStrings<NameOptions<string[]>>): AioRequest<string[]>;
-  readdir(path: PathLike, options: WithBuffers<NameOptions<Buffer[]>>): AioRequest<Buffer[]>;
-  /** @see IO::AIO aio_readlink */
-  readlink(path: PathLike, options?: WithStrings<NameOptions<string>>): AioRequest<string>;
-  readlink(path: PathLike, options: WithBuffers<NameOptions<Buffer>>): AioRequest<Buffer>;
-  /** @see IO::AIO aio_realpath */
-  realpath(path: PathLike, options?: WithStrings<NameOptions<string>>): AioRequest<string>;
-  realpath(path: PathLike, options: WithBuffers<NameOptions<Buffer>>): AioRequest<Buffer>;
-  /** @see IO::AIO aio_scandir */
-  scandir(path: PathLike, options?: WithStrings<ScandirOptions>): AioGroup<ScandirResult<string>>;
-  scandir(path: PathLike, options: WithBuffers<ScandirOptions>): AioGroup<ScandirResult<Buffer>>;
-  /** Walks a tree; see {@link WalkOptions}. */
-  walk(
-    root: PathLike,
-    options?: WalkOptions<string> & { encoding?: 'utf8' | 'latin1' | undefined },
-  ): AioGroup<WalkResult>;
-  walk(root: PathLike, options: WalkOptions<Buffer> & { encoding: 'buffer' }): AioGroup<WalkResult>;
-}
-
-type Overloaded = keyof OptionTypedMethods;
-
-/** Every operation of the registry, as a method. */
-export type OperationMethods = Omit<Derived, Overloaded> & OptionTypedMethods;
-
-export type { OperationName };
+export type { NameOf, OperationMethods, OperationName, ReaddirxEntries } from './methods.js';
 
 /** The request options of one call, checked. */
 interface ParsedOptions {
