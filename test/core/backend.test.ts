@@ -169,3 +169,10 @@ test('every operation says whether the native backend makes it; composites never
     ].sort(),
   );
 });
+
+test.runIf(process.env.CI === 'true')(
+  'under CI the native backend is built and runs (.ci/run installs a compiler)',
+  () => {
+    expect([pool.available, pool.unavailableReason, createAio().backend]).toEqual([true, null, 'native']);
+  },
+);
