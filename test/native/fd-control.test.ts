@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
-import { closePools, fifo, pool, result, unavailable } from './native.js';
+import { closePools, fifo, pool, result, unavailable, underSanitizer } from './native.js';
 
 afterEach(closePools);
 
@@ -155,7 +155,15 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('mlockall locks the process’s pages (VmLck) and munlockall releases them, in a child process', (ctx) => {
-      const out = child('mlockall') as { locked: number[] };
+      const out = child('mlockall') as { locked: number[]; unlocked: number[] };
+      if (underSanitizer) {
+        expect([out.locked, out.unlocked]).toEqual([
+          [0, 0],
+          [0, 0],
+        ]);
+        console.log('mlockall lock state not checked: AddressSanitizer makes mlockall a no-op');
+        ctx.skip();
+      }
       if (out.locked[0] === -errno.EPERM || out.locked[0] === -errno.ENOMEM) {
         console.log(
           `mlockall test skipped: the kernel refused (${out.locked[0]}); RLIMIT_MEMLOCK or CAP_IPC_LOCK`,

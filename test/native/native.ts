@@ -81,3 +81,10 @@ export function statFields(s: object): Record<string, unknown> {
   for (const k of [...keys, ...times]) out[k] = (s as Record<string, unknown>)[k];
   return out;
 }
+
+/**
+ * True when the AddressSanitizer runtime is preloaded (scripts/asan.mjs): it turns mlock,
+ * munlock, mlockall and munlockall into no-ops that return 0, so the kernel's view of
+ * locked memory cannot be checked then.
+ */
+export const underSanitizer = /libasan/.test(process.env.LD_PRELOAD ?? '');
