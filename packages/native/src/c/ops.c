@@ -15,9 +15,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* A system call's return value, or -errno; the call is evaluated exactly once. */
-static double result_of(int64_t rc) { return rc < 0 ? (double)-errno : (double)rc; }
-#define RESULT(expr) result_of((int64_t)(expr))
 
 static double ts_seconds(struct statx_timestamp t) { return (double)t.tv_sec; }
 

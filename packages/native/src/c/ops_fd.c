@@ -188,9 +188,6 @@ static double do_copy_range(ioaio_req *r) {
   return done > 0 || rc == 0 ? (double)done : rc;
 }
 
-/* A system call's return value, or -errno. */
-static double result_of(int64_t rc) { return rc < 0 ? (double)-errno : (double)rc; }
-
 static loff_t *offset_or_null(loff_t *off, double value) {
   *off = (loff_t)value;
   return value < 0 ? NULL : off;
@@ -201,7 +198,7 @@ static double do_splice(ioaio_req *r) {
   loff_t *in_at = offset_or_null(&in_off, r->u.in.p.num[0]);
   loff_t *out_at = offset_or_null(&out_off, r->u.in.p.num[1]);
   size_t len = (size_t)r->u.in.p.num[2];
-  return result_of(splice(r->u.in.p.fd, in_at, r->u.in.p.int2, out_at, len, (unsigned)r->u.in.p.int1));
+  return RESULT(splice(r->u.in.p.fd, in_at, r->u.in.p.int2, out_at, len, (unsigned)r->u.in.p.int1));
 }
 
 /* posix_fadvise returns the error instead of setting errno. */
@@ -231,13 +228,13 @@ double run_fd_request(ioaio_req *r) {
   case T_FIEMAP: return do_fiemap(r);
   case T_CLOSE_RESERVED: return do_close_reserved(r);
   case T_COPY_RANGE: return do_copy_range(r);
-  case T_FCNTL: return result_of(fcntl(r->u.in.p.fd, r->u.in.p.int1, (long)r->u.in.p.num[0]));
-  case T_IOCTL: return result_of(ioctl(r->u.in.p.fd, (unsigned long)r->u.in.p.num[0], (long)r->u.in.p.num[1]));
+  case T_FCNTL: return RESULT(fcntl(r->u.in.p.fd, r->u.in.p.int1, (long)r->u.in.p.num[0]));
+  case T_IOCTL: return RESULT(ioctl(r->u.in.p.fd, (unsigned long)r->u.in.p.num[0], (long)r->u.in.p.num[1]));
   case T_FADVISE: return do_fadvise(r);
   case T_SPLICE: return do_splice(r);
-  case T_TEE: return result_of(tee(r->u.in.p.fd, r->u.in.p.int2, (size_t)r->u.in.p.num[0], (unsigned)r->u.in.p.int1));
-  case T_MLOCKALL: return result_of(mlockall(r->u.in.p.int1));
-  case T_MUNLOCKALL: return result_of(munlockall());
+  case T_TEE: return RESULT(tee(r->u.in.p.fd, r->u.in.p.int2, (size_t)r->u.in.p.num[0], (unsigned)r->u.in.p.int1));
+  case T_MLOCKALL: return RESULT(mlockall(r->u.in.p.int1));
+  case T_MUNLOCKALL: return RESULT(munlockall());
   case T_MIN_FDLIMIT: return do_min_fdlimit(r);
   default: return run_mem_request(r);
   }

@@ -25,8 +25,6 @@ static page_range pages_of(const ioaio_req *r) {
   return range;
 }
 
-static double result_of(int rc) { return rc < 0 ? (double)-errno : (double)rc; }
-
 /*
  * Faults every page of the range in (IO::AIO's aio_mtouch), touching only bytes inside
  * the range: its first byte, then the first byte of each later page. With MT_MODIFY each
@@ -48,11 +46,11 @@ static double do_mtouch(ioaio_req *r) {
 double run_mem_request(ioaio_req *r) {
   page_range range;
   switch (r->type) {
-  case T_MSYNC: range = pages_of(r); return result_of(msync(range.start, range.len, r->u.in.p.int1));
+  case T_MSYNC: range = pages_of(r); return RESULT(msync(range.start, range.len, r->u.in.p.int1));
   case T_MTOUCH: return do_mtouch(r);
-  case T_MLOCK: range = pages_of(r); return result_of(mlock(range.start, range.len));
-  case T_MUNLOCK: range = pages_of(r); return result_of(munlock(range.start, range.len));
-  case T_MADVISE: range = pages_of(r); return result_of(madvise(range.start, range.len, r->u.in.p.int1));
+  case T_MLOCK: range = pages_of(r); return RESULT(mlock(range.start, range.len));
+  case T_MUNLOCK: range = pages_of(r); return RESULT(munlock(range.start, range.len));
+  case T_MADVISE: range = pages_of(r); return RESULT(madvise(range.start, range.len, r->u.in.p.int1));
   default: return -ENOSYS;
   }
 }

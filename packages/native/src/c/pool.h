@@ -2,6 +2,7 @@
 #ifndef IOAIO_POOL_H
 #define IOAIO_POOL_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,6 +94,10 @@ void pool_push_ready_locked(ioaio_pool *p, ioaio_req *r);
 void pool_push_done_locked(ioaio_pool *p, ioaio_req *r);
 int pool_cancel_locked(ioaio_pool *p, ioaio_req *r);
 size_t pool_take_done(ioaio_pool *p, ioaio_req **out, size_t max, int *more);
+
+/* A system call's return value, or -errno (the value every request completes with). */
+static inline double ioaio_result(int64_t rc) { return rc < 0 ? (double)-errno : (double)rc; }
+#define RESULT(expr) ioaio_result((int64_t)(expr))
 
 void req_free_parts(ioaio_req *r);
 void req_run(ioaio_req *r);
