@@ -83,7 +83,7 @@ describe('the packed packages, installed into a fresh npm project', () => {
     const alone = mkdtempSync(join(scratch.dir, 'rx-alone-'));
     writeFileSync(join(alone, 'package.json'), '{"name":"rx-alone","version":"1.0.0","private":true}\n');
     const tarballs = ['@ioaio/rx', 'rxjs', 'tslib'].map((name) => scratch.tarballs.get(name)!);
-    const ran = run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs], alone);
+    const ran = run('npm', ['install', ...scratch.npmOptions, ...tarballs], alone);
     expect({ status: ran.status, namesCore: ran.stderr.includes('@ioaio/core') }).toEqual({
       status: 1,
       namesCore: true,

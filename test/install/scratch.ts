@@ -160,6 +160,12 @@ export interface Scratch {
   installed: string[];
   /** Every tarball installed, by package name. */
   tarballs: Map<string, string>;
+  /**
+   * `npm install` options that reach nothing outside: offline, with a cache
+   * and an (empty) user config of the project's own, so neither the network
+   * nor what the user's cache or ~/.npmrc holds can change an outcome.
+   */
+  npmOptions: string[];
   /** Removes everything the scratch project made. */
   remove(): void;
 }
@@ -173,13 +179,17 @@ export function makeScratch(): Scratch {
   mkdirSync(dir);
   const files = [...packWorkspace(workspacePackages(), tarballs), ...packStoreCopies(tarballs)];
   const byName = new Map(files.map((file) => [tarballName(file, root), file]));
+  writeFileSync(join(root, 'npmrc'), '');
+  const isolated = ['--cache', join(root, 'npm-cache'), '--userconfig', join(root, 'npmrc')];
+  const npmOptions = ['--offline', '--no-audit', '--no-fund', '--no-update-notifier', ...isolated];
   writeFileSync(
     join(dir, 'package.json'),
     `${JSON.stringify({ name: 'scratch-app', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
   );
-  mustRun('npm', ['install', '--offline', '--no-audit', '--no-fund', ...files], dir, 300_000);
+  mustRun('npm', ['install', ...npmOptions, ...files], dir, 300_000);
   const installed = Object.keys(readManifest(dir).dependencies ?? {}).sort();
-  return { dir, installed, tarballs: byName, remove: () => rmSync(root, { recursive: true, force: true }) };
+  const remove = () => rmSync(root, { recursive: true, force: true });
+  return { dir, installed, tarballs: byName, npmOptions, remove };
 }
 
 /** The package name inside a tarball, read from its manifest. */
