@@ -166,6 +166,32 @@ describe('the packed packages, installed into a fresh npm project', () => {
     });
   });
 
+  test('the ioaio-treescan command is linked by the install and lists the tree', () => {
+    const { tree } = freshTree();
+    const ran = run(join(scratch.dir, 'node_modules/.bin/ioaio-treescan'), [tree], scratch.dir);
+    const lines = ran.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.replaceAll(tree, '<tree>'));
+    expect({ status: ran.status, stdout: lines.sort(), stderr: ran.stderr }).toEqual({
+      status: 0,
+      stdout: [
+        '<tree>/',
+        '<tree>/a.txt',
+        '<tree>/b.log',
+        '<tree>/empty/',
+        '<tree>/link',
+        '<tree>/sub/',
+        '<tree>/sub/c.txt',
+        '<tree>/sub/d.bin',
+        '<tree>/sub/deep/',
+        '<tree>/sub/deep/e.txt',
+        '<tree>/sub/deep/f.json',
+      ],
+      stderr: '',
+    });
+  });
+
   test.each(kExamples)(
     'example $name: compiled with --strict, runs on a tree as documented',
     (example: Example) => {
