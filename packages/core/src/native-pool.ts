@@ -63,6 +63,16 @@ export interface NativePoolLike {
   ): number;
   submitReaddir(path: P, pri: number, cb: NativeDirCallback): number;
   submitSeek(fd: number, offset: number, whence: number, pri: number, cb: NativeResultCallback): number;
+  submitCopyRange(
+    inFd: number,
+    inOffset: number,
+    outFd: number,
+    outOffset: number,
+    length: number,
+    flags: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
   submitFallocate(
     fd: number,
     mode: number,
@@ -99,6 +109,93 @@ export interface NativePoolLike {
   submitUnlink(path: P, pri: number, cb: NativeResultCallback): number;
   submitMkdir(path: P, mode: number, pri: number, cb: NativeResultCallback): number;
   submitRmdir(path: P, pri: number, cb: NativeResultCallback): number;
+  submitFiemap(
+    fd: number,
+    start: number,
+    length: number,
+    flags: number,
+    count: number,
+    pri: number,
+    cb: (errno: number, extents: Float64Array | undefined) => void,
+  ): number;
+  submitCloseReserved(fd: number, pri: number, cb: NativeResultCallback): number;
+  submitFcntl(fd: number, cmd: number, arg: number, pri: number, cb: NativeResultCallback): number;
+  submitIoctl(fd: number, request: number, arg: number, pri: number, cb: NativeResultCallback): number;
+  submitFadvise(
+    fd: number,
+    offset: number,
+    length: number,
+    advice: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
+  submitSplice(
+    inFd: number,
+    inOffset: number,
+    outFd: number,
+    outOffset: number,
+    length: number,
+    flags: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
+  submitTee(
+    inFd: number,
+    outFd: number,
+    length: number,
+    flags: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
+  submitMlockall(flags: number, pri: number, cb: NativeResultCallback): number;
+  submitMunlockall(pri: number, cb: NativeResultCallback): number;
+  submitMinFdlimit(n: number, pri: number, cb: NativeResultCallback): number;
+  submitMsync(
+    buf: ArrayBuffer | ArrayBufferView,
+    off: number,
+    len: number,
+    flags: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
+  submitMtouch(
+    buf: ArrayBuffer | ArrayBufferView,
+    off: number,
+    len: number,
+    flags: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
+  submitMlock(
+    buf: ArrayBuffer | ArrayBufferView,
+    off: number,
+    len: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
+  submitMunlock(
+    buf: ArrayBuffer | ArrayBufferView,
+    off: number,
+    len: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
+  submitMadvise(
+    buf: ArrayBuffer | ArrayBufferView,
+    off: number,
+    len: number,
+    advice: number,
+    pri: number,
+    cb: NativeResultCallback,
+  ): number;
+  /** mmap(2) on the calling thread; throws the fs-shaped error of a failed call. */
+  mmap(length: number, prot: number, flags: number, fd: number, offset: number): ArrayBuffer;
+  /** munmap(2) of a buffer `mmap` made, detaching it. */
+  munmap(buffer: ArrayBuffer): void;
+  /** mprotect(2) of a buffer `mmap` made; absent from pools that lack it. */
+  mprotect?(buffer: ArrayBuffer, offset: number, length: number, prot: number): void;
+  /** mremap(2) of a buffer `mmap` made: the new mapping (the old buffer is detached); may be absent. */
+  mremap?(buffer: ArrayBuffer, length: number, flags: number): ArrayBuffer;
 }
 
 interface NativeModule {

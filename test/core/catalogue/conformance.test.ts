@@ -14,14 +14,17 @@ const singles = Object.keys(ops)
 
 /** The operations this run's backend cannot perform (README, "Operations"). */
 const kUnavailable = kNative
-  ? ['fiemap', 'mlock', 'msync', 'mtouch']
+  ? []
   : [
       'allocate',
+      'copyRange',
       'fiemap',
+      'madvise',
       'mknod',
       'mlock',
       'msync',
       'mtouch',
+      'munlock',
       'rename2',
       'seek',
       'sync',

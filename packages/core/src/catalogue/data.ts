@@ -227,7 +227,19 @@ function sendfileNative(
   done: Done<number>,
   req: RunningRequest,
 ): boolean {
-  pool.submitSendfile(a.outFd, a.inFd, a.inOffset, a.length, req.priority, numberResult(done, 'sendfile'));
+  // Invariant: one sendfile(2) moves at most 0x7ffff000 bytes; the request moves them all, as on node:fs.
+  let sent = 0;
+  const step = (): void => {
+    pool.submitSendfile(a.outFd, a.inFd, a.inOffset + sent, a.length - sent, req.priority, more);
+  };
+  const settle = numberResult(done, 'sendfile');
+  const more = (errno: number, n: number): void => {
+    if (errno !== 0 || n === 0 || req.cancelled) return settle(errno, sent + n);
+    sent += n;
+    if (sent < a.length) step();
+    else settle(0, sent);
+  };
+  step();
   return true;
 }
 

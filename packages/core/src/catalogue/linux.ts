@@ -12,6 +12,8 @@ function enosys<T>(syscall: string): <A>(args: A, done: Done<T>) => void {
 }
 
 const kMaxSafe = Number.MAX_SAFE_INTEGER;
+/** copyRange tries shared blocks first (the pool's clone flag). */
+const kCopyClone = 1;
 
 /**
  * Requests only the native backend can make (Linux system calls node:fs does
@@ -107,6 +109,49 @@ export const linuxOperations = {
     run: enosys<void>('renameat2'),
     native: (pool, a, done: Done<void>, req) => {
       pool.submitRename2(a.from, a.to, a.flags, req.priority, voidResult(done, 'rename', a.from, a.to));
+      return true;
+    },
+  }),
+
+  /**
+   * Copies `length` bytes from `inFd` at `inOffset` to `outFd` at `outOffset`
+   * inside the kernel: shared blocks (FICLONERANGE) where the file system can,
+   * else copy_file_range(2), else reads and writes on the pool's thread.
+   * Resolves with the bytes copied, fewer at the end of the input. Neither
+   * descriptor's file position moves. Native backend only (not in IO::AIO;
+   * `copy` is built on it there).
+   * @example const n = await aio.copyRange(src, 0, dst, 0, size);
+   */
+  copyRange: single({
+    perl: null,
+    syscall: 'copy_file_range',
+    optsIndex: 5,
+    prepare: (
+      inFd: number,
+      inOffset: number,
+      outFd: number,
+      outOffset: number,
+      length: number,
+      _options?: RequestOptions<number>,
+    ) => ({
+      inFd: validateFd(inFd, 'inFd'),
+      inOffset: validateLength(inOffset, 'inOffset'),
+      outFd: validateFd(outFd, 'outFd'),
+      outOffset: validateLength(outOffset, 'outOffset'),
+      length: validateLength(length, 'length'),
+    }),
+    run: enosys<number>('copy_file_range'),
+    native: (pool, a, done: Done<number>, req) => {
+      pool.submitCopyRange(
+        a.inFd,
+        a.inOffset,
+        a.outFd,
+        a.outOffset,
+        a.length,
+        kCopyClone,
+        req.priority,
+        numberResult(done, 'copy_file_range'),
+      );
       return true;
     },
   }),

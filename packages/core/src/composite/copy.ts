@@ -8,6 +8,15 @@ import { composite } from '../operation.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { type PathBytes, stripTrailingSlashes } from './path.js';
 
+/** lseek(2) whence values for a copy that keeps holes. */
+const kSeekData = 3;
+const kSeekHole = 4;
+
+/** The source ended early: it changed while it was copied. */
+function shortCopy(copied: number, size: number): Error {
+  return aioError('ERR_AIO_SHORT_COPY', `Copied ${copied} of ${size} bytes: the source changed`);
+}
+
 /** The validated paths of a copy or a move. */
 export interface CopyArgs {
   src: PathBytes;
@@ -226,6 +235,7 @@ class Copy {
   }
 
   #copyData(): void {
+    if (this.#aio.backend === 'native') return this.#copyInKernel();
     const size = Number((this.#source as BigIntStats).size);
     // Added to a cancelled group, sendfile is cancelled at once and #fail removes the temporary file.
     this.#group.add(
@@ -233,15 +243,78 @@ class Copy {
         priority: this.#priority,
         callback: (err, sent) => {
           if (err !== null) return this.#fail(err);
-          if (sent !== size) {
-            return this.#fail(
-              aioError('ERR_AIO_SHORT_COPY', `Copied ${sent} of ${size} bytes: the source changed`),
-            );
-          }
-          this.#close(this.#srcFd);
-          this.#srcFd = -1;
-          this.#restoreTimes();
+          if (sent !== size) return this.#fail(shortCopy(sent, size));
+          this.#dataCopied();
         },
+      }),
+    );
+  }
+
+  #dataCopied(): void {
+    this.#close(this.#srcFd);
+    this.#srcFd = -1;
+    this.#restoreTimes();
+  }
+
+  /**
+   * Native backend: the data goes file to file in the kernel (shared blocks
+   * where the file system can, else copy_file_range). A file with fewer
+   * blocks than bytes is copied extent by extent (SEEK_DATA / SEEK_HOLE), so
+   * its holes stay holes; then the copy gets the source's length.
+   */
+  #copyInKernel(): void {
+    const st = this.#source as BigIntStats;
+    const size = Number(st.size);
+    // Perf: a file whose blocks cover its bytes has no hole to keep: one request, no seeks.
+    if (Number(st.blocks) * 512 >= size) return this.#copyExtent(0, size, () => this.#dataCopied());
+    this.#nextExtent(0, size);
+  }
+
+  #copyExtent(from: number, length: number, then: () => void): void {
+    this.#group.add(
+      this.#aio.copyRange(this.#srcFd, from, this.#tempFd, from, length, {
+        priority: this.#priority,
+        callback: (err, copied) => {
+          if (err !== null) return this.#fail(err);
+          if (copied !== length) return this.#fail(shortCopy(from + copied, Number(this.#source?.size)));
+          then();
+        },
+      }),
+    );
+  }
+
+  /** The next data extent at or after `from`; past the last one, the copy is sized and done. */
+  #nextExtent(from: number, size: number): void {
+    if (from >= size) return this.#sizeSparseCopy(size);
+    const priority = this.#priority;
+    this.#group.add(
+      this.#aio.seek(this.#srcFd, from, kSeekData, {
+        priority,
+        callback: (err, data) => {
+          if (err?.code === 'ENXIO') return this.#sizeSparseCopy(size); // only a hole is left
+          // Platform: a file system without SEEK_DATA: the rest is copied whole, holes written out.
+          if (err !== null) return this.#copyExtent(from, size - from, () => this.#sizeSparseCopy(size));
+          this.#group.add(
+            this.#aio.seek(this.#srcFd, data, kSeekHole, {
+              priority,
+              callback: (e, hole) => {
+                if (e !== null) return this.#fail(e);
+                const end = Math.min(hole, size);
+                this.#copyExtent(data, end - data, () => this.#nextExtent(end, size));
+              },
+            }),
+          );
+        },
+      }),
+    );
+  }
+
+  /** A trailing hole is no extent: the copy is given the source's length. */
+  #sizeSparseCopy(size: number): void {
+    this.#group.add(
+      this.#aio.truncate(this.#tempFd, size, {
+        priority: this.#priority,
+        callback: (err) => (err !== null ? this.#fail(err) : this.#dataCopied()),
       }),
     );
   }

@@ -476,6 +476,30 @@ export interface OperationMethods {
   seek(fd: number, offset: number, whence: number, options?: RequestOptions<number>): AioRequest<number>;
 
   /**
+   * Copies `length` bytes from `inFd` at `inOffset` to `outFd` at `outOffset`
+   * inside the kernel: shared blocks (FICLONERANGE) where the file system can,
+   * else copy_file_range(2), else reads and writes on the pool's thread.
+   * Resolves with the bytes copied, fewer at the end of the input. Neither
+   * descriptor's file position moves. Native backend only (not in IO::AIO;
+   * `copy` is built on it there).
+   * @param inFd - The descriptor read from.
+   * @param inOffset - Where to start reading.
+   * @param outFd - The descriptor written to.
+   * @param outOffset - Where to start writing.
+   * @param length - Bytes to copy.
+   * @param options - Priority, signal and callback.
+   * @example const n = await aio.copyRange(src, 0, dst, 0, size);
+   */
+  copyRange(
+    inFd: number,
+    inOffset: number,
+    outFd: number,
+    outOffset: number,
+    length: number,
+    options?: RequestOptions<number>,
+  ): AioRequest<number>;
+
+  /**
    * Makes a file system node (mknod(2)): `mode` holds the type (S_IFIFO,
    * S_IFCHR, S_IFBLK, S_IFREG, S_IFSOCK) and permission bits, `dev` the
    * device number for devices. Native backend only.
@@ -557,13 +581,21 @@ export interface OperationMethods {
   // unavailable.ts
 
   /**
-   * Rejects with ENOSYS: node:fs has no FIEMAP ioctl.
+   * The extents of `[start, start + length)` of a file (FS_IOC_FIEMAP):
+   * where its data lies on the device, holes left out. `length` null means
+   * to the end; `flags` FIEMAP_FLAG_SYNC (1) flushes first, FIEMAP_FLAG_XATTR
+   * (2) maps the extended attributes instead; `count` caps the extents
+   * returned (null: all). Rejects with EOPNOTSUPP where the file system has
+   * no FIEMAP (tmpfs). Native backend only.
    * @param fd - The descriptor of the file.
    * @param start - Where the range starts.
    * @param length - Bytes in the range.
    * @param flags - `FIEMAP_FLAG_*` bits.
    * @param count - Most extents to report.
    * @param options - Priority, signal and callback.
+   * @example
+   * const extents = await aio.fiemap(fd, 0, null, 1, null);
+   * for (const e of extents) console.log(e.logical, e.length);
    * @see IO::AIO aio_fiemap
    */
   fiemap(
@@ -576,12 +608,18 @@ export interface OperationMethods {
   ): AioRequest<never>;
 
   /**
-   * Rejects with ENOSYS: Node has no memory mappings to sync.
+   * Writes the dirty pages of a file mapping back to the file (msync(2));
+   * `flags` MS_ASYNC (1), MS_INVALIDATE (2), MS_SYNC (4, the default). `length`
+   * null means to the end of the buffer. Native backend only.
    * @param buffer - The mapped memory.
    * @param offset - Where the range starts.
    * @param length - Bytes in the range.
    * @param flags - `MS_*` bits.
    * @param options - Priority, signal and callback.
+   * @example
+   * const map = mmap(4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   * new Uint8Array(map).set(bytes);
+   * await aio.msync(map, 0, null, MS_SYNC);
    * @see IO::AIO aio_msync
    */
   msync(
@@ -593,12 +631,15 @@ export interface OperationMethods {
   ): AioRequest<never>;
 
   /**
-   * Rejects with ENOSYS: Node has no memory mappings to touch.
+   * Touches every page of the range on a pool thread, so later access from
+   * JavaScript does not fault; `flags` MT_MODIFY (1) writes each page too
+   * (without changing a byte), making them dirty. Native backend only.
    * @param buffer - The mapped memory.
    * @param offset - Where the range starts.
    * @param length - Bytes in the range.
    * @param flags - `MT_*` bits.
    * @param options - Priority, signal and callback.
+   * @example await aio.mtouch(map, 0, null, 0); // pages now resident
    * @see IO::AIO aio_mtouch
    */
   mtouch(
@@ -610,11 +651,13 @@ export interface OperationMethods {
   ): AioRequest<never>;
 
   /**
-   * Rejects with ENOSYS: Node cannot lock memory.
+   * Locks the pages of the range in memory (mlock(2)): they are faulted in
+   * and stay resident until munlock or munmap. Native backend only.
    * @param buffer - The memory to lock.
    * @param offset - Where the range starts.
    * @param length - Bytes in the range.
    * @param options - Priority, signal and callback.
+   * @example await aio.mlock(map); // the whole mapping
    * @see IO::AIO aio_mlock
    */
   mlock(
