@@ -65,7 +65,7 @@ function runCompiled(file: string, args: string[]): Ran {
 
 describe('the packed packages, installed into a fresh npm project', () => {
   test('npm lists each package once, at the top: one rxjs and one @ioaio/core for the app and rx', () => {
-    const listed = run('npm', ['ls', '--all', '--parseable'], scratch.dir);
+    const listed = run('npm', ['ls', '--all', '--parseable', ...scratch.npmOptions], scratch.dir);
     const paths = listed.stdout
       .trim()
       .split('\n')

@@ -161,7 +161,7 @@ export interface Scratch {
   /** Every tarball installed, by package name. */
   tarballs: Map<string, string>;
   /**
-   * `npm install` options that reach nothing outside: offline, with a cache
+   * npm options that reach nothing outside: offline, with a cache
    * and an (empty) user config of the project's own, so neither the network
    * nor what the user's cache or ~/.npmrc holds can change an outcome.
    */
