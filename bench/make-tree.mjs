@@ -18,6 +18,9 @@ const kParams = Object.freeze({
   readFileBytes: 64 * 1024,
 });
 const kMarkerName = '.fixture.json';
+/** The big flat directory (the issue's 200,000 files): its own marker, so adding it keeps the rest. */
+const kBigFlat = Object.freeze({ version: 1, seed: 0x20a20, files: 200_000, dir: 'flat200k' });
+const kBigFlatMarker = '.flat200k.json';
 
 /**
  * Small seeded PRNG (SplitMix32): same seed, same fixture, on every machine.
@@ -79,6 +82,27 @@ function makeFlat(root, p, rnd) {
   }
 }
 
+/**
+ * Makes `base/flat200k` (200,000 empty files, seeded names) unless its marker says it is there.
+ * @param {string} base
+ * @param {(msg: string) => void} log
+ * @returns {string} the directory
+ */
+function ensureBigFlat(base, log) {
+  const dir = path.join(base, kBigFlat.dir);
+  const marker = path.join(base, kBigFlatMarker);
+  const want = JSON.stringify(kBigFlat);
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === want) return dir;
+  const t0 = performance.now();
+  log(`generating ${dir} ...`);
+  fs.rmSync(marker, { force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+  makeFlat(dir, { flatFiles: kBigFlat.files }, prng(kBigFlat.seed));
+  fs.writeFileSync(marker, want); // last: a partial directory never looks complete
+  log(`${dir} ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return dir;
+}
+
 /** Fisher-Yates over a copy; returns the first `n`. */
 function sample(rnd, items, n) {
   const a = items.slice();
@@ -93,8 +117,8 @@ function sample(rnd, items, n) {
  * Makes the fixtures under `$IOAIO_BENCH_DIR` (default `/tmp/ioaio-bench`),
  * or reuses them when the marker there records the same parameters.
  * @param {{ log?: (msg: string) => void }} [opts]
- * @returns {{ base: string, tree: string, flat: string, paths: string, readFile: string,
- *   counts: { treeDirs: number, treeNondirs: number, flatNondirs: number } }}
+ * @returns {{ base: string, tree: string, flat: string, flatBig: string, paths: string, readFile: string,
+ *   counts: { treeDirs: number, treeNondirs: number, flatNondirs: number, flatBigNondirs: number } }}
  *   counts exclude the root directories; symlinks (to files or dirs) are non-dirs.
  */
 export function ensureTrees({ log = () => {} } = {}) {
@@ -103,17 +127,22 @@ export function ensureTrees({ log = () => {} } = {}) {
     base,
     tree: path.join(base, 'tree'),
     flat: path.join(base, 'flat'),
+    flatBig: path.join(base, kBigFlat.dir),
     paths: path.join(base, 'paths.txt'),
     readFile: path.join(base, 'read.bin'),
     counts: {
       treeDirs: kParams.treeDirs,
       treeNondirs: kParams.treeFiles + kParams.treeFileLinks + kParams.treeDirLinks,
       flatNondirs: kParams.flatFiles,
+      flatBigNondirs: kBigFlat.files,
     },
   };
   const marker = path.join(base, kMarkerName);
   const want = JSON.stringify(kParams);
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === want) return out;
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === want) {
+    ensureBigFlat(base, log);
+    return out;
+  }
 
   const t0 = performance.now();
   log(`generating fixtures in ${base} ...`);
@@ -130,6 +159,7 @@ export function ensureTrees({ log = () => {} } = {}) {
   for (let i = 0; i < bytes.length; i++) bytes[i] = pick(rnd, 256);
   fs.writeFileSync(out.readFile, bytes);
   fs.writeFileSync(marker, want); // last: a partial fixture never looks complete
+  ensureBigFlat(base, log);
   log(`fixtures ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return out;
 }

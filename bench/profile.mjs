@@ -1,6 +1,8 @@
 // CPU profiles of the ioaio contenders: runs each child once under
 // `node --cpu-prof` and prints its top self-time functions as Markdown.
-// usage: node bench/profile.mjs [--top N] [stat-cb|stat-await|walk-tree|walk-flat|scale-stat|raw-stat-cb|fdir-tree ...]
+// usage: node bench/profile.mjs [--top N] [stat-cb|stat-await|walk-tree|walk-usr|walk-flat|cli-flat|scale-stat|raw-stat-cb|fdir-tree|... ...]
+// A name ending in -fs runs the same child with IOAIO_BACKEND=fs. The profile is the main thread's
+// (JavaScript, the bindings it calls, GC); the native pool's worker threads are not sampled.
 //        node bench/profile.mjs --summarise FILE.cpuprofile [--top N]
 // Profiles go to bench/results/raw/prof/ (git-ignored).
 import { spawnSync } from 'node:child_process';
@@ -14,13 +16,22 @@ import { ensureTrees } from './make-tree.mjs';
 const kProfiles = {
   'stat-cb': (fx) => ['ioaio/stat.mjs', fx.paths, 'default', 'cb'],
   'stat-await': (fx) => ['ioaio/stat.mjs', fx.paths, 'default', 'await'],
+  'stat-await-fs': (fx) => ['ioaio/stat.mjs', fx.paths, 'default', 'await'],
   'walk-tree': (fx) => ['ioaio/walk.mjs', fx.tree],
-  'walk-flat': (fx) => ['ioaio/walk.mjs', fx.flat],
+  'walk-tree-fs': (fx) => ['ioaio/walk.mjs', fx.tree],
+  'walk-usr': () => ['ioaio/walk.mjs', '/usr'],
+  'walk-flat': (fx) => ['ioaio/walk.mjs', fx.flatBig],
+  'cli-flat': (fx) => ['../packages/core/dist/cli.js', '-q', fx.flatBig],
+  'nop-cb': () => ['ioaio/nop.mjs', 1_000_000, 'cb', 'all'],
+  'prio-default': (fx) => ['ioaio/prio.mjs', fx.readFile, fx.paths, 'default', 10],
   'scale-stat': (fx) => ['ioaio/scaling.mjs', 'stat', 1_000_000, fx.paths, 1],
   // The same work done by the peers, for comparison.
   'raw-stat-cb': (fx) => ['peers/stat-cb.mjs', fx.paths, 64],
   'fdir-tree': (fx) => ['peers/walk-fdir.mjs', fx.tree],
+  'fdir-usr': () => ['peers/walk-fdir.mjs', '/usr'],
 };
+/** The environment of a profile: IOAIO_BACKEND=fs for the names ending in -fs. */
+const envOf = (name) => (name.endsWith('-fs') ? { ...process.env, IOAIO_BACKEND: 'fs' } : process.env);
 
 /** Where a call frame lives, shortened: the library, a bench script, Node itself, or a package. */
 function place(url) {
@@ -110,7 +121,7 @@ if (values.summarise) {
         path.join(benchDir, script),
         ...args.map(String),
       ],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', env: envOf(name) },
     );
     if (r.status !== 0) throw new Error(`${name}: exit ${r.status}\n${r.stderr}`);
     const s = summarise(file, top);

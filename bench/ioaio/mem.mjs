@@ -38,4 +38,13 @@ await ctx.flush();
 await new Promise(setImmediate); // let the last promise reactions run
 const ms = msSince(t0);
 if (done !== paths.length) throw new Error(`${done} of ${paths.length} requests delivered`);
-emit({ mode, n: paths.length, nready, ms, queueMs, queuedBytes: queued - before, maxParallel: resumeTo });
+emit({
+  mode,
+  n: paths.length,
+  nready,
+  ms,
+  queueMs,
+  queuedBytes: queued - before,
+  maxParallel: resumeTo,
+  backend: ctx.backend,
+});

@@ -6,4 +6,4 @@ import { readPaths } from '../lib/report.mjs';
 
 const aio = createAio();
 const queue = aio.queue({ concurrency: Number(process.argv[3]) });
-await statThroughQueue(readPaths(process.argv[2]), queue, (p) => aio.stat(p));
+await statThroughQueue(readPaths(process.argv[2]), queue, (p) => aio.stat(p), { backend: aio.backend });

@@ -12,4 +12,4 @@ if (limit) req.limit(Number(limit));
 await req;
 const ms = msSince(t0);
 if (fs.existsSync(dir)) throw new Error(`${dir} is still there`);
-emit({ ms });
+emit({ ms, backend: ctx.backend });

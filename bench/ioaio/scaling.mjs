@@ -59,4 +59,5 @@ emit({
   runUsPerReq: col(2),
   ms: (col(0) * n) / 1000,
   maxParallel: resumeTo,
+  backend: createAio().backend,
 });

@@ -30,8 +30,8 @@ const byMode = {
 const issue = byMode[mode];
 if (!issue) throw new Error(`unknown mode ${mode}`);
 
-await ctx.stat(paths[0]); // untimed: starts libuv's threads
+await ctx.stat(paths[0]); // untimed: starts the pool's (or libuv's) threads
 const t0 = performance.now();
 const { n, errors } = await issue();
 const ms = msSince(t0);
-emit({ n, errors, ms, opsPerSec: n / (ms / 1000), maxParallel: ctx.maxParallel });
+emit({ n, errors, ms, opsPerSec: n / (ms / 1000), maxParallel: ctx.maxParallel, backend: ctx.backend });

@@ -23,4 +23,4 @@ if (totals.dirs !== dirs || totals.nondirs !== nondirs) {
     `walk resolved ${JSON.stringify(totals)} but onEntries saw ${dirs} dirs, ${nondirs} non-dirs`,
   );
 }
-emit({ ms, dirs, nondirs });
+emit({ ms, dirs, nondirs, backend: ctx.backend });

@@ -4,10 +4,10 @@ import { emit, msSince } from './report.mjs';
 
 /**
  * Stats every path through `queue` (one add per path, a then per task, await onIdle, as a p-queue
- * user writes it) and emits the count, errors, time and rate. The first stat is untimed: it starts
- * libuv's threads.
+ * user writes it) and emits the count, errors, time and rate, and `extra` (e.g. the backend). The
+ * first stat is untimed: it starts the threads.
  */
-export async function statThroughQueue(paths, queue, stat) {
+export async function statThroughQueue(paths, queue, stat, extra = {}) {
   let done = 0;
   let errors = 0;
   const count = () => {
@@ -23,5 +23,5 @@ export async function statThroughQueue(paths, queue, stat) {
   await queue.onIdle();
   await new Promise(setImmediate); // let the last .then reactions run
   const ms = msSince(t0);
-  emit({ n: done + errors, errors, ms, opsPerSec: (done + errors) / (ms / 1000) });
+  emit({ n: done + errors, errors, ms, opsPerSec: (done + errors) / (ms / 1000), ...extra });
 }

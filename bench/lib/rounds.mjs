@@ -6,7 +6,20 @@ import { runChild } from './child.mjs';
  * @property {string} name row label; unique within its scenario
  * @property {(fixture: object) => string[]} argv command line of one round
  * @property {Record<string, string>} [env] extra environment (e.g. UV_THREADPOOL_SIZE)
+ * @property {string} [backend] the ioaio backend the child must report having run on
  */
+
+/**
+ * Throws when a child that says which ioaio backend it ran on ran on another one than its row
+ * claims (a twin row that silently ran native would make its ratios meaningless).
+ * @param {{ name: string, backend?: string }} contender
+ * @param {import('./child.mjs').ChildRun} run
+ */
+export function checkBackend(contender, run) {
+  const got = run.result.backend;
+  if (contender.backend && got !== undefined && got !== contender.backend)
+    throw new Error(`${contender.name}: ran on backend ${got}, expected ${contender.backend}`);
+}
 
 /**
  * Runs every contender once per round, in table order, so slow drifts of a
@@ -26,6 +39,7 @@ export async function runRounds(contenders, { rounds, fixture, warmup = false, l
       if (failed.has(c.name)) continue;
       try {
         const run = await runChild(c.argv(fixture), { env: c.env });
+        checkBackend(c, run);
         runs.get(c.name).push(run);
         log(`  round ${r + 1}/${rounds} ${c.name}: ${JSON.stringify(run.result)}`);
       } catch (e) {

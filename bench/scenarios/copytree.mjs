@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { interpScript, nodeScript, runChild } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
-import { field } from '../lib/rounds.mjs';
+import { defaultBackend, onDefault, onFs, withFsTwin } from '../lib/ioaio.mjs';
+import { checkBackend, field } from '../lib/rounds.mjs';
 import { costCells, kCostHeaders, spreadCells } from '../lib/rows.mjs';
 import { markdownTable, ratio } from '../lib/table.mjs';
 
@@ -21,28 +22,23 @@ const kTreeRounds = 1;
 const kChildTimeoutMs = 1_800_000;
 const kCp = 'cp -a';
 const kFsCp = 'fs.promises.cp (recursive)';
-const kCore = 'ioaio aio.copytree (maxreq 8)';
+const kCoreBase = 'ioaio aio.copytree (default context and maxreq)';
+const kCore = onDefault(kCoreBase);
 
 /**
  * `argv(src, dst)` copies src to dst, a path that does not exist yet. `wide`: also run on the
  * bench tree (where one run takes minutes).
- * @type {Array<{ name: string, ioaio?: boolean, wide: boolean, argv: (src: string, dst: string) => string[] }>}
+ * @type {Array<{ name: string, ioaio?: boolean, wide: boolean, env?: Record<string, string>, backend?: string, argv: (src: string, dst: string) => string[] }>}
  */
 export const contenders = [
   { name: kCp, wide: true, argv: (src, dst) => interpScript('sh', 'peers/copytree-cp.sh', src, dst) },
   { name: kFsCp, wide: true, argv: (src, dst) => nodeScript('peers/copytree-fscp.mjs', src, dst) },
-  {
-    name: kCore,
+  ...withFsTwin({
+    name: kCoreBase,
     ioaio: true,
     wide: true,
     argv: (src, dst) => nodeScript('ioaio/copytree.mjs', src, dst, 'default', 'default'),
-  },
-  {
-    name: 'ioaio aio.copytree (maxreq 16, maxParallel 16)',
-    ioaio: true,
-    wide: false,
-    argv: (src, dst) => nodeScript('ioaio/copytree.mjs', src, dst, 16, 16),
-  },
+  }),
 ];
 
 /**
@@ -57,7 +53,8 @@ async function copyRounds(chosen, src, base, { rounds, log = () => {} }) {
     for (const c of chosen.filter((x) => !failed.has(x.name))) {
       fs.rmSync(dst, { recursive: true, force: true });
       try {
-        const run = await runChild(c.argv(src, dst), { timeoutMs: kChildTimeoutMs });
+        const run = await runChild(c.argv(src, dst), { env: c.env, timeoutMs: kChildTimeoutMs });
+        checkBackend(c, run);
         runs.get(c.name).push(run);
         log(`  round ${r + 1}/${rounds} ${c.name}: ${JSON.stringify(run.result)}`);
       } catch (e) {
@@ -108,18 +105,19 @@ async function copyOne(dir, { rounds, fixture, log, peersOnly = false, wide = fa
 function targetsOf(label, runs) {
   const vsCp = pairedOf(runs, kCore, kCp, 'ms');
   const vsFs = pairedOf(runs, kCore, kFsCp, 'ms');
+  const twin = (ref) => `node:fs backend: ${ratio(pairedOf(runs, onFs(kCoreBase), ref, 'ms'))}×`;
   return [
     targetRow(
       'copytree',
-      `aio.copytree ≤ 0.5× fs.promises.cp on ${label}`,
+      `aio.copytree ≤ 0.5× fs.promises.cp on ${label} (${defaultBackend})`,
       Number.isFinite(vsFs) ? vsFs <= 0.5 : null,
-      `${ratio(vsFs)}×`,
+      `${ratio(vsFs)}× (${twin(kFsCp)})`,
     ),
     targetRow(
       'copytree',
-      `aio.copytree ≤ 1.5× cp -a on ${label}`,
+      `aio.copytree ≤ 1.5× cp -a on ${label} (${defaultBackend})`,
       Number.isFinite(vsCp) ? vsCp <= 1.5 : null,
-      `${ratio(vsCp)}×`,
+      `${ratio(vsCp)}× (${twin(kCp)})`,
     ),
   ];
 }
@@ -155,6 +153,7 @@ export async function run(opts) {
     'What each keeps ' +
     'differs: `cp -a` and aio.copytree keep modes, owners and times; `fs.promises.cp` without ' +
     '`preserveTimestamps` keeps modes only. aio.copytree writes each file to a temporary name and ' +
-    'renames it into place, which costs two directory operations per file that the others do not make.';
+    'renames it into place, which costs two directory operations per file that the others do not make. ' +
+    `[${defaultBackend}] rows run on the default backend, [node:fs] are the same child with IOAIO_BACKEND=fs.`;
   return { markdown: [...parts, note].join('\n\n'), runs, targets };
 }

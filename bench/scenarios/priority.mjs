@@ -1,18 +1,22 @@
 // Scenario: latency of one 1 KiB read on an open fd, idle and behind 100,000 queued stats.
-// Child protocol: one JSON line { idleMs, loadedMs, statsBefore, stats }; the
-// child measures idle (median of a few reads) and then loaded, in one process.
+// Child protocol: one JSON line { idleMs, loadedMs, statsBefore, stats }; the child measures idle
+// (median of a few reads) and then loaded, in one process. The ioaio children run kFloods floods
+// in one long-lived process and add { worstMs, loadedRoundsMs } (loadedMs: their median).
 import { interpScript, nodeScript } from '../lib/child.mjs';
 import { targetRow } from '../lib/compare.mjs';
-import { defaultMaxParallel, kSweep } from '../lib/ioaio.mjs';
+import { defaultBackend, defaultMaxParallel, fsTwin, kSweep } from '../lib/ioaio.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
+import { costCells, kCostHeaders } from '../lib/rows.mjs';
 import { median, pairedRatio } from '../lib/stats.mjs';
 import { fmt, markdownTable, ratio } from '../lib/table.mjs';
 
 export const title = 'Priority: one 1 KiB read issued right after 100,000 stats were queued';
 export const defaultRounds = 3;
 
+/** Floods per ioaio process: the issue's 10 rounds in one long-lived process. */
+const kFloods = 10;
 const depthName = (depth) =>
-  `ioaio read pri 4 behind stat pri -4, maxParallel=${depth}${depth === defaultMaxParallel ? ' (default)' : ''}`;
+  `ioaio read pri 4 behind stat pri -4, maxParallel=${depth}${depth === defaultMaxParallel ? ' (default)' : ''} [${defaultBackend}]`;
 
 /** @type {Array<import('../lib/rounds.mjs').Contender & { ioaio?: boolean, depth?: number }>} */
 export const contenders = [
@@ -28,8 +32,17 @@ export const contenders = [
     name: depthName(depth),
     ioaio: true,
     depth,
-    argv: (fx) => nodeScript('ioaio/prio.mjs', fx.readFile, fx.paths, depth),
+    backend: defaultBackend,
+    argv: (fx) => nodeScript('ioaio/prio.mjs', fx.readFile, fx.paths, depth, kFloods),
   })),
+  fsTwin(
+    {
+      name: 'ioaio read pri 4 behind stat pri -4, default context',
+      ioaio: true,
+      argv: (fx) => nodeScript('ioaio/prio.mjs', fx.readFile, fx.paths, 'default', kFloods),
+    },
+    (n) => `${n} [node:fs]`,
+  ),
 ];
 
 /**
@@ -47,9 +60,11 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
       name,
       fmt(median(idle), 3),
       fmt(median(loaded), 3),
-      `${fmt(Math.max(...loaded), 3)}`,
+      fmt(Math.max(...worstOf(runs.get(name))), 3),
       ratio(pairedRatio(loaded, idle)),
       fmt(median(field(runs.get(name), 'statsBefore'))),
+      ...costCells(runs.get(name)),
+      everyRound(runs.get(name)),
     ];
   });
   const headers = [
@@ -57,37 +72,46 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     'idle read ms',
     'loaded read ms (median)',
     'loaded read ms (worst round)',
-    'loaded / idle (paired)',
+    'loaded / idle (paired; lower is better)',
     'stat callbacks before the read',
+    ...kCostHeaders,
+    `every flood's read ms, per process (ioaio: ${kFloods} floods a process)`,
   ];
 
   const byDepth = new Map();
   for (const c of chosen.filter((x) => x.ioaio)) {
+    if (c.depth === undefined) continue;
     const loaded = field(runs.get(c.name), 'loadedMs');
     const idle = field(runs.get(c.name), 'idleMs');
     byDepth.set(c.depth, {
       loadedMs: median(loaded),
-      worstMs: Math.max(...loaded),
+      worstMs: Math.max(...worstOf(runs.get(c.name))),
       vsIdle: pairedRatio(loaded, idle),
     });
   }
-  const targets = [];
   const d = byDepth.get(defaultMaxParallel);
-  if (d) {
-    targets.push(
-      targetRow(
-        'priority',
-        `priority-4 read behind the flood ≤ 2× the idle read (default maxParallel=${defaultMaxParallel})`,
-        Number.isFinite(d.vsIdle) ? d.vsIdle <= 2 : null,
-        `${ratio(d.vsIdle)}× idle`,
-      ),
-      targetRow(
-        'priority',
-        `priority-4 read behind the flood ≤ 1 ms (default maxParallel=${defaultMaxParallel})`,
-        Number.isFinite(d.loadedMs) ? d.loadedMs <= 1 : null,
-        `${fmt(d.loadedMs, 3)} ms median, ${fmt(d.worstMs, 3)} ms worst round`,
-      ),
-    );
-  }
-  return { markdown: markdownTable(headers, rows), runs, targets, byDepth };
+  const targets = d ? [prioTarget(d)] : [];
+  const note = `The ioaio rows run ${kFloods} floods in one long-lived process each (${kFloods} reads a process, the garbage of earlier floods in the heap); the peers one flood a process.`;
+  return { markdown: `${note}\n\n${markdownTable(headers, rows)}`, runs, targets, byDepth };
+}
+
+/** Each process's worst flood (the peers' one flood each). */
+const worstOf = (rounds) =>
+  field(rounds, 'worstMs').map((w, i) => (Number.isFinite(w) ? w : field(rounds, 'loadedMs')[i]));
+
+/** Every flood's read, process by process ('; ' between processes). */
+const everyRound = (rounds) =>
+  (rounds ?? [])
+    .map((r) => (r.result.loadedRoundsMs ?? [r.result.loadedMs]).map((x) => fmt(x, 2)).join(', '))
+    .join('; ');
+
+/** The issue's priority target on the default context: every flood's read ≤ 1 ms, the median ≤ 2× idle. */
+function prioTarget(d) {
+  const ok = Number.isFinite(d.worstMs) ? d.worstMs <= 1 && d.vsIdle <= 2 : null;
+  return targetRow(
+    'priority',
+    `priority-4 read behind 100,000 queued priority -4 stats, ${kFloods} floods in one long-lived process: every one ≤ 1 ms, median ≤ 2× idle (${defaultBackend}, default maxParallel=${defaultMaxParallel})`,
+    ok,
+    `worst ${fmt(d.worstMs, 3)} ms, median ${fmt(d.loadedMs, 3)} ms = ${ratio(d.vsIdle)}× idle`,
+  );
 }

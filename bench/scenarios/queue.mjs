@@ -3,6 +3,7 @@
 // Child protocol: one JSON line { n, errors, ms, opsPerSec }.
 import { nodeScript } from '../lib/child.mjs';
 import { pairedOf, targetRow } from '../lib/compare.mjs';
+import { defaultBackend, onDefault, onFs, withFsTwin } from '../lib/ioaio.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
 import { costCells, errorNote, kCostHeaders, spreadCells } from '../lib/rows.mjs';
 import { markdownTable, ratio } from '../lib/table.mjs';
@@ -14,7 +15,8 @@ export const defaultRounds = 3;
 const kDepths = [16, 64];
 
 const peerName = (k) => `p-queue(${k}) fs.promises.stat`;
-const ioaioName = (k) => `aio.queue(${k}) aio.stat`;
+const ioaioBase = (k) => `aio.queue(${k}) aio.stat`;
+const ioaioName = (k) => onDefault(ioaioBase(k));
 
 /** @type {Array<import('../lib/rounds.mjs').Contender & { ioaio: boolean, depth: number }>} */
 export const contenders = kDepths.flatMap((k) => [
@@ -24,7 +26,12 @@ export const contenders = kDepths.flatMap((k) => [
     depth: k,
     argv: (fx) => nodeScript('peers/stat-pqueue.mjs', fx.paths, k),
   },
-  { name: ioaioName(k), ioaio: true, depth: k, argv: (fx) => nodeScript('ioaio/queue.mjs', fx.paths, k) },
+  ...withFsTwin({
+    name: ioaioBase(k),
+    ioaio: true,
+    depth: k,
+    argv: (fx) => nodeScript('ioaio/queue.mjs', fx.paths, k),
+  }),
 ]);
 
 /**
@@ -53,16 +60,17 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     ...kCostHeaders,
     'note',
   ];
-  const markdown = `Ratios are paired round by round against p-queue at the same concurrency; above 1 is faster.\n\n${markdownTable(headers, rows)}`;
+  const markdown = `Ratios are paired round by round against p-queue at the same concurrency; above 1 is faster. [${defaultBackend}] rows run on the default backend, [node:fs] are the same child with IOAIO_BACKEND=fs.\n\n${markdownTable(headers, rows)}`;
   const targets = peersOnly
     ? []
     : kDepths.map((k) => {
         const vs = pairedOf(runs, ioaioName(k), peerName(k), 'opsPerSec');
+        const fsVs = pairedOf(runs, onFs(ioaioBase(k)), peerName(k), 'opsPerSec');
         return targetRow(
           'queue',
-          `≥ 3× p-queue's throughput at concurrency ${k}`,
+          `≥ 3× p-queue's throughput on 100,000 stats at concurrency ${k} (${defaultBackend})`,
           Number.isFinite(vs) ? vs >= 3 : null,
-          `${ratio(vs)}× ${peerName(k)}`,
+          `${ratio(vs)}× ${peerName(k)} (node:fs backend: ${ratio(fsVs)}×)`,
         );
       });
   return { markdown, runs, targets };

@@ -4,7 +4,7 @@
 // Child protocol: one JSON line { n, errors, ms, opsPerSec } (as stat).
 import { nodeScript } from '../lib/child.mjs';
 import { bestOf, pairedOf } from '../lib/compare.mjs';
-import { defaultMaxParallel, kSweep } from '../lib/ioaio.mjs';
+import { defaultBackend, defaultMaxParallel, kSweep } from '../lib/ioaio.mjs';
 import { field, runRounds } from '../lib/rounds.mjs';
 import { median, range } from '../lib/stats.mjs';
 import { fmt, markdownTable, ratio } from '../lib/table.mjs';
@@ -18,7 +18,7 @@ const kModes = [
   ['cb', 'callbacks'],
 ];
 const label = (depth, mode) =>
-  `ioaio maxParallel=${depth}${depth === defaultMaxParallel ? ' (default)' : ''}, ${mode}`;
+  `ioaio maxParallel=${depth}${depth === defaultMaxParallel ? ' (default)' : ''}, ${mode} [${defaultBackend}]`;
 
 /** @type {Array<import('../lib/rounds.mjs').Contender & { raw?: boolean, depth?: number, mode?: string, ioaio?: boolean }>} */
 export const contenders = [
@@ -31,6 +31,7 @@ export const contenders = [
     kModes.map(([mode, words]) => ({
       name: label(depth, words),
       ioaio: true,
+      backend: defaultBackend,
       depth,
       mode,
       argv: (fx) => nodeScript('ioaio/stat.mjs', fx.paths, depth, mode),
