@@ -27,6 +27,33 @@ export {
 export { type OperationInfo, operations } from './context/operation-list.js';
 export { AbortError, type SystemError } from './errors.js';
 export { releaseFd } from './fd-budget.js';
+export {
+  MADV_DONTNEED,
+  MADV_NORMAL,
+  MADV_RANDOM,
+  MADV_SEQUENTIAL,
+  MADV_WILLNEED,
+  MAP_ANONYMOUS,
+  MAP_LOCKED,
+  MAP_POPULATE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  MREMAP_MAYMOVE,
+  MS_ASYNC,
+  MS_INVALIDATE,
+  MS_SYNC,
+  MT_MODIFY,
+  mmap,
+  mprotect,
+  mremap,
+  munmap,
+  PROT_EXEC,
+  PROT_NONE,
+  PROT_READ,
+  PROT_WRITE,
+} from './mmap.js';
+export type { MemoryLike } from './catalogue/native-memory.js';
+export type { FiemapExtent } from './catalogue/native-only.js';
 export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
 export {
   AioQueue,

@@ -1,7 +1,7 @@
 import { dataFixtures } from './data.js';
 import { descriptorFixtures } from './descriptors.js';
 import { dirStreamFixtures } from './dir-stream.js';
-import { type Fixture, unavailable } from './fixture.js';
+import type { Fixture } from './fixture.js';
 import { linuxFixtures } from './linux.js';
 import { metadataFixtures } from './metadata.js';
 import { nameFixtures } from './names.js';
@@ -16,8 +16,4 @@ export const fixtures: Record<string, Fixture> = {
   ...dataFixtures,
   ...dirStreamFixtures,
   ...linuxFixtures,
-  fiemap: unavailable('fiemap', [0, 0, 1, 0, 1]),
-  msync: unavailable('msync', [Buffer.alloc(1), 0, 1, 0]),
-  mtouch: unavailable('mtouch', [Buffer.alloc(1), 0, 1, 0]),
-  mlock: unavailable('mlock', [Buffer.alloc(1), 0, 1]),
 };

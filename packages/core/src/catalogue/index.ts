@@ -5,8 +5,9 @@ import { directoryOperations } from './directories.js';
 import { linuxOperations } from './linux.js';
 import { metadataOperations } from './metadata.js';
 import { nameOperations } from './names.js';
+import { memoryOperations } from './native-memory.js';
+import { nativeOnlyOperations } from './native-only.js';
 import { specialOperations } from './special.js';
-import { unavailableOperations } from './unavailable.js';
 
 /**
  * Every single operation (one request on `node:fs`), declared once. The
@@ -21,5 +22,6 @@ export const singleOperations = {
   ...dataOperations,
   ...specialOperations,
   ...linuxOperations,
-  ...unavailableOperations,
+  ...nativeOnlyOperations,
+  ...memoryOperations,
 };
