@@ -19,6 +19,8 @@ function refusingBinding(): NativeBinding {
     close: () => {},
     mmap: () => -38,
     munmap: () => 0,
+    mremap: () => -38,
+    mprotect: () => -38,
     layout: { i32PerRequest: 9, f64PerRequest: 4, statFields: 18, chunk: 1024, types: 41 },
   };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,26 @@ function smaps(path: string): Record<string, number> | undefined {
     if (inside && m !== null && fields !== undefined) fields[m[1]!] = (fields[m[1]!] ?? 0) + Number(m[2]);
   }
   return fields;
+}
+
+/** The /proc/self/maps lines that map `path`, in address order. */
+function mapsOf(path: string): string[] {
+  return readFileSync('/proc/self/maps', 'utf8')
+    .split('\n')
+    .filter((l) => l.endsWith(` ${path}`));
+}
+
+const permissions = (path: string) => mapsOf(path).map((l) => l.split(' ')[1]);
+
+/** Kilobytes of `path` mapped into this process. */
+function mappedKb(path: string): number {
+  return mapsOf(path).reduce((kb, l) => {
+    const [from, to] = l
+      .split(' ')[0]!
+      .split('-')
+      .map((h) => Number.parseInt(h, 16));
+    return kb + (to! - from!) / 1024;
+  }, 0);
 }
 
 const dirtyKb = (f: Record<string, number> | undefined) => (f ? f.Private_Dirty! + f.Shared_Dirty! : -1);
@@ -197,6 +217,51 @@ describe.skipIf(unavailable !== undefined)('native mmap-backed buffers', () => {
       ],
       0,
     ]);
+  });
+
+  it('mremap grows a mapping (which may move) into a new buffer and detaches the old; it shrinks in place with flags 0', () => {
+    const path = join(tempDir(), 'pages');
+    writeFileSync(path, Buffer.concat(['a', 'b', 'c', 'd'].map((c) => Buffer.alloc(4096, c))));
+    const fd = openSync(path, 'r');
+    const p = pool();
+    const small = p.mmap(2 * 4096, kMmap.protRead, kMmap.mapShared, fd, 0);
+    closeSync(fd);
+    const grown = p.mremap(small, 4 * 4096, kMmap.mremapMaymove);
+    const afterGrow = { old: small.byteLength, size: grown.byteLength, mappedKb: mappedKb(path) };
+    const pages = [0, 1, 2, 3].map((i) => String.fromCharCode(new Uint8Array(grown)[i * 4096]!));
+    const shrunk = p.mremap(grown, 4096, 0);
+    const afterShrink = { old: grown.byteLength, size: shrunk.byteLength, mappedKb: mappedKb(path) };
+    const again = codeOf(() => p.mremap(small, 4096));
+    p.munmap(shrunk);
+    expect({ afterGrow, pages, afterShrink, again, finally: mappedKb(path) }).toEqual({
+      afterGrow: { old: 0, size: 4 * 4096, mappedKb: 16 },
+      pages: ['a', 'b', 'c', 'd'],
+      afterShrink: { old: 0, size: 4096, mappedKb: 4 },
+      again: 'ERR_INVALID_ARG_VALUE',
+      finally: 0,
+    });
+  });
+
+  it('mprotect changes the protection of whole pages, as /proc/self/maps shows', () => {
+    const { path, fd } = fileOf(2 * 4096);
+    const p = pool();
+    const map = p.mmap(2 * 4096, RW, kMmap.mapShared, fd, 0);
+    closeSync(fd);
+    p.mprotect(map, 4096 + 10, 1, kMmap.protRead);
+    const split = permissions(path);
+    p.mprotect(map, 0, 2 * 4096, RW);
+    const merged = permissions(path);
+    const codes = [
+      () => p.mprotect(map, 0, 3 * 4096, RW),
+      () => p.mprotect(new ArrayBuffer(4096), 0, 1, RW),
+      () => p.mremap(map, 4096, 2),
+    ].map(codeOf);
+    p.munmap(map);
+    expect({ split, merged, codes }).toEqual({
+      split: ['rw-s', 'r--s'],
+      merged: ['rw-s'],
+      codes: ['ERR_OUT_OF_RANGE', 'ERR_INVALID_ARG_VALUE', 'ERR_OUT_OF_RANGE'],
+    });
   });
 
   it('a mapping JavaScript drops is unmapped by its finalizer, and one munmap’d first is never unmapped again', () => {

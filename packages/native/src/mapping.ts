@@ -28,15 +28,50 @@ export function mapMemory(
   return buffer;
 }
 
-/** Unmaps a buffer mmap made, detaching it; refused while requests on it are out. */
-export function unmapMemory(native: NativeBinding, buffer: ArrayBuffer): void {
+/** The live mapping of `buffer`, for a call that must not race a request on it. */
+function idleMapping(buffer: ArrayBuffer, syscall: string): Mapping {
   const m = mappings.get(buffer);
   if (m === undefined)
     throw nativeInvalidArgValue('buffer', buffer, 'must be a mapping made by mmap and not unmapped');
-  if (m.inflight > 0) throw nativeError(kEBUSY, 'munmap');
+  if (m.inflight > 0) throw nativeError(kEBUSY, syscall);
+  return m;
+}
+
+/** Unmaps a buffer mmap made, detaching it; refused while requests on it are out. */
+export function unmapMemory(native: NativeBinding, buffer: ArrayBuffer): void {
+  const m = idleMapping(buffer, 'munmap');
   mappings.delete(buffer);
   const rc = native.munmap(buffer, m.handle);
   if (rc < 0) throw nativeError(rc, 'munmap');
+}
+
+/** Resizes or moves a mapping: the old buffer is detached, the new one returned. */
+export function remapMemory(
+  native: NativeBinding,
+  buffer: ArrayBuffer,
+  length: number,
+  flags: number,
+): ArrayBuffer {
+  const m = idleMapping(buffer, 'mremap');
+  const made = native.mremap(buffer, m.handle, length, flags);
+  if (typeof made === 'number') throw nativeError(made, 'mremap');
+  mappings.delete(buffer);
+  const [moved, handle] = made;
+  mappings.set(moved, { handle, inflight: 0 });
+  return moved;
+}
+
+/** Changes the protection of whole pages of a mapping. */
+export function protectMemory(
+  native: NativeBinding,
+  buffer: ArrayBuffer,
+  offset: number,
+  length: number,
+  prot: number,
+): void {
+  idleMapping(buffer, 'mprotect');
+  const rc = native.mprotect(buffer, offset, length, prot);
+  if (rc < 0) throw nativeError(rc, 'mprotect');
 }
 
 /**

@@ -106,6 +106,8 @@ export const kMmap = {
   mapFixed: 0x10,
   mapAnonymous: 0x20,
   mapPopulate: 0x8000,
+  /** mremap flag: the mapping may move to grow. */
+  mremapMaymove: 1,
   /** msync flags. */
   msAsync: 1,
   msInvalidate: 2,

@@ -1,7 +1,14 @@
-import { checkInt32 } from './checks.js';
+import { checkInt32, checkRange } from './checks.js';
 import type { RequestEngine } from './engine.js';
 import { nativeInvalidArgType, nativeOutOfRange } from './errors.js';
-import { mapMemory, trackMapping, unmapMemory, untrackMapping } from './mapping.js';
+import {
+  mapMemory,
+  protectMemory,
+  remapMemory,
+  trackMapping,
+  unmapMemory,
+  untrackMapping,
+} from './mapping.js';
 import { kOp } from './ops.js';
 import type { ResultCallback } from './types.js';
 
@@ -48,6 +55,32 @@ export abstract class MemoryRequests {
    */
   munmap(buffer: ArrayBuffer): void {
     unmapMemory(this.engine.binding, buffer);
+  }
+
+  /**
+   * mremap(2) of a buffer mmap made, synchronously: the old buffer is detached and the
+   * resized (and, with MREMAP_MAYMOVE, possibly moved) mapping is returned as a new
+   * ArrayBuffer. flags: 0, or MREMAP_MAYMOVE (1, the default); others are refused (they
+   * would keep or place memory this buffer could not own). On failure the old buffer is
+   * untouched. Throws EBUSY while a request on it has not called back.
+   * @see IO::AIO IO::AIO::mremap
+   */
+  mremap(buffer: ArrayBuffer, newLength: number, flags = 1): ArrayBuffer {
+    const len = checkSize('newLength', newLength, 1);
+    if (flags !== 0 && flags !== 1) throw nativeOutOfRange('flags', '0 or 1 (MREMAP_MAYMOVE)', flags);
+    return remapMemory(this.engine.binding, buffer, len, flags);
+  }
+
+  /**
+   * mprotect(2) over the whole pages of [offset, offset + length) of a buffer mmap made,
+   * synchronously. JavaScript that then touches a page it may not access ends the process
+   * with SIGSEGV, as Perl does. @see IO::AIO IO::AIO::mprotect
+   */
+  mprotect(buffer: ArrayBuffer, offset: number, length: number, prot: number): void {
+    if (!(buffer instanceof ArrayBuffer))
+      throw nativeInvalidArgType('buffer', 'an instance of ArrayBuffer', buffer);
+    checkRange(new Uint8Array(buffer), offset, length);
+    protectMemory(this.engine.binding, buffer, offset, length, checkInt32('prot', prot));
   }
 
   /**

@@ -43,6 +43,10 @@ export interface NativeBinding {
   ): [ArrayBuffer, object] | number;
   /** Detaches the buffer and unmaps it: 0 or a negative errno. */
   munmap(buffer: ArrayBuffer, handle: object): number;
+  /** Detaches the buffer and returns the moved or resized mapping, or a negative errno. */
+  mremap(buffer: ArrayBuffer, handle: object, length: number, flags: number): [ArrayBuffer, object] | number;
+  /** mprotect over the whole pages of [offset, offset + length): 0 or a negative errno. */
+  mprotect(buffer: ArrayBuffer, offset: number, length: number, prot: number): number;
   layout: { i32PerRequest: number; f64PerRequest: number; statFields: number; chunk: number; types: number };
 }
 

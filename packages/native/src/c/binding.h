@@ -70,5 +70,7 @@ napi_value js_set_idle(napi_env env, napi_callback_info info);
 napi_value js_counters(napi_env env, napi_callback_info info);
 napi_value js_mmap(napi_env env, napi_callback_info info);
 napi_value js_munmap(napi_env env, napi_callback_info info);
+napi_value js_mremap(napi_env env, napi_callback_info info);
+napi_value js_mprotect(napi_env env, napi_callback_info info);
 
 #endif

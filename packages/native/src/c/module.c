@@ -159,6 +159,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
     {"mmap", NULL, js_mmap, NULL, NULL, NULL, napi_default, NULL},
     {"munmap", NULL, js_munmap, NULL, NULL, NULL, napi_default, NULL},
+    {"mremap", NULL, js_mremap, NULL, NULL, NULL, napi_default, NULL},
+    {"mprotect", NULL, js_mprotect, NULL, NULL, NULL, napi_default, NULL},
   };
   CALL(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   napi_value layout;
