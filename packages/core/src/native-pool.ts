@@ -61,7 +61,7 @@ export interface NativePoolLike {
     pri: number,
     cb: NativeResultCallback,
   ): number;
-  submitReaddir(path: P, pri: number, cb: NativeDirCallback): number;
+  submitReaddir(path: P, pri: number, cb: NativeDirCallback, encoding?: 'utf8' | 'latin1'): number;
   submitSeek(fd: number, offset: number, whence: number, pri: number, cb: NativeResultCallback): number;
   submitCopyRange(
     inFd: number,

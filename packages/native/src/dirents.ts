@@ -1,5 +1,6 @@
 /**
- * A directory listing as the kernel gave it: names (UTF-8 decoded, as fs.readdir does),
+ * A directory listing as the kernel gave it: names (UTF-8 decoded, as fs.readdir does, or
+ * latin1: one character per byte, so `Buffer.from(name, 'latin1')` has the bytes back),
  * `d_type` per entry (DT_UNKNOWN = 0 where the file system does not say) and inode numbers.
  * `.` and `..` are left out; order is the kernel's.
  */
@@ -23,7 +24,7 @@ function countEntries(buf: Buffer): number {
  * Decodes the addon's packed readdir result: per entry a u16 name length, the d_type byte,
  * the inode as a little-endian double, then the name bytes.
  */
-export function decodeDirents(buf: Buffer): NativeDirents {
+export function decodeDirents(buf: Buffer, encoding: 'utf8' | 'latin1' = 'utf8'): NativeDirents {
   const n = countEntries(buf);
   const names = new Array<string>(n);
   const types = new Uint8Array(n);
@@ -33,7 +34,7 @@ export function decodeDirents(buf: Buffer): NativeDirents {
     const len = (buf[at] as number) | ((buf[at + 1] as number) << 8);
     types[i] = buf[at + 2] as number;
     inos[i] = buf.readDoubleLE(at + 3);
-    names[i] = buf.toString('utf8', at + kHeaderBytes, at + kHeaderBytes + len);
+    names[i] = buf.toString(encoding, at + kHeaderBytes, at + kHeaderBytes + len);
     at += kHeaderBytes + len;
   }
   return { names, types, inos };

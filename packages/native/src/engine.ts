@@ -20,6 +20,8 @@ const kResultSlots = 1024;
 export const kKindResult = 0;
 export const kKindStat = 1;
 export const kKindDir = 2;
+/** A readdir whose names are decoded as latin1 (the raw bytes, one character each). */
+export const kKindDirLatin1 = 4;
 export const kKindExtents = 3;
 const kNoPath = -1;
 const kPathMaxBytes = 4096 * 4; // longer paths still go through and fail as the kernel says
@@ -156,7 +158,7 @@ export class RequestEngine {
     this.#release(id);
     if (cb === undefined) return;
     if (kind === kKindStat) (cb as StatCallback)(errno, this.#outStat, 0);
-    else if (kind === kKindDir) (cb as DirCallback)(errno, undefined);
+    else if (kind === kKindDir || kind === kKindDirLatin1) (cb as DirCallback)(errno, undefined);
     else if (kind === kKindExtents) (cb as ExtentsCallback)(errno, undefined);
     else (cb as ResultCallback)(errno, 0);
   }
@@ -389,9 +391,10 @@ export class RequestEngine {
     if (cb === undefined) return;
     const errno = Math.min(result, 0);
     if (kind === kKindStat) (cb as StatCallback)(errno, this.#outStat, i * kStatFields);
-    else if (kind === kKindDir)
-      (cb as DirCallback)(errno, errno ? undefined : decodeDirents(extras?.[i] as Buffer));
-    else if (kind === kKindExtents)
+    else if (kind === kKindDir || kind === kKindDirLatin1) {
+      const encoding = kind === kKindDir ? 'utf8' : 'latin1';
+      (cb as DirCallback)(errno, errno ? undefined : decodeDirents(extras?.[i] as Buffer, encoding));
+    } else if (kind === kKindExtents)
       (cb as ExtentsCallback)(errno, errno ? undefined : (extras?.[i] as Float64Array));
     else (cb as ResultCallback)(errno, errno ? 0 : result);
   }

@@ -1,5 +1,6 @@
 import { checkDirfd, checkFd, checkInt32, checkPath, kAtFdcwd } from './checks.js';
-import { kKindDir, kKindResult, kKindStat, RequestEngine } from './engine.js';
+import { kKindDir, kKindDirLatin1, kKindResult, kKindStat, RequestEngine } from './engine.js';
+import { nativeInvalidArgValue } from './errors.js';
 import { kF64PerRequest, kI32, kI32PerRequest, kOp } from './ops.js';
 import { FdRequests } from './pool-fd.js';
 import type {
@@ -134,9 +135,18 @@ export class NativePool extends FdRequests {
   ): number {
     return this.#e.bufferRequest(kOp.write, fd, buffer, offset, length, position, priority, cb);
   }
-  /** The entries of a directory, with d_type and inode numbers. @see IO::AIO aio_readdirx */
-  submitReaddir(path: string | Uint8Array, priority: number, cb: DirCallback): number {
-    return this.#e.pathRequest(kOp.readdir, path, priority, cb, kKindDir);
+  /**
+   * The entries of a directory, with d_type and inode numbers; names decoded as UTF-8, or
+   * as latin1 (one character per byte: the raw name) with `encoding` 'latin1'.
+   * @see IO::AIO aio_readdirx
+   */
+  submitReaddir(
+    path: string | Uint8Array,
+    priority: number,
+    cb: DirCallback,
+    encoding: 'utf8' | 'latin1' = 'utf8',
+  ): number {
+    return this.#e.pathRequest(kOp.readdir, path, priority, cb, dirKind(encoding));
   }
   /** lseek(2); the value is the new offset. @see IO::AIO aio_seek */
   submitSeek(fd: number, offset: number, whence: number, priority: number, cb: ResultCallback): number {
@@ -375,9 +385,10 @@ export class NativePool extends FdRequests {
     flags: number,
     priority: number,
     cb: DirCallback,
+    encoding: 'utf8' | 'latin1' = 'utf8',
   ): number {
     const f = checkInt32('flags', flags);
-    return this.#e.pathRequest(kOp.readdir, path, priority, cb, kKindDir, f, 0, dirfd);
+    return this.#e.pathRequest(kOp.readdir, path, priority, cb, dirKind(encoding), f, 0, dirfd);
   }
   /**
    * utimensat(2) relative to a directory descriptor, with nanoseconds; flags 0x100
@@ -396,4 +407,11 @@ export class NativePool extends FdRequests {
     this.#e.putTimes(i, times);
     return this.#e.commit(i);
   }
+}
+
+/** How a readdir's names are decoded: UTF-8, or latin1 for the raw bytes. */
+function dirKind(encoding: unknown): number {
+  if (encoding === 'utf8') return kKindDir;
+  if (encoding === 'latin1') return kKindDirLatin1;
+  throw nativeInvalidArgValue('encoding', encoding, "must be 'utf8' or 'latin1'");
 }

@@ -29,7 +29,9 @@ export interface DirEntry<N extends string | Buffer = string | Buffer> {
  * READDIR_FOUND_UNKNOWN added when it applies. `E` is the entries' type,
  * which `aio.readdirx` works out from its flags (see `ReaddirxEntries`).
  */
-export interface ReaddirxResult<E extends (string | Buffer)[] | DirEntry[] = (string | Buffer)[] | DirEntry[]> {
+export interface ReaddirxResult<
+  E extends (string | Buffer)[] | DirEntry[] = (string | Buffer)[] | DirEntry[],
+> {
   /** Names, or `{ name, type }` entries with `READDIR_DENTS`. */
   entries: E;
   /** The flags given, with `READDIR_FOUND_UNKNOWN` set if some entry's type was unknown. */
@@ -92,9 +94,27 @@ export interface ReaddirxArgs {
   options: { encoding: 'buffer' | BufferEncoding; withFileTypes: true };
 }
 
-/** Platform: the pool decodes names as UTF-8 only; other encodings run on node:fs. */
-function decodesAsUtf8(options: { encoding: string }): boolean {
-  return options.encoding === 'utf8' || options.encoding === 'utf-8';
+/** How the pool decodes the names of one encoding, and what turns them into it; null: node:fs does. */
+interface NativeNames {
+  decode: 'utf8' | 'latin1';
+  toBuffer: boolean;
+}
+const kNativeNames: Readonly<Record<string, NativeNames>> = {
+  utf8: { decode: 'utf8', toBuffer: false },
+  'utf-8': { decode: 'utf8', toBuffer: false },
+  latin1: { decode: 'latin1', toBuffer: false },
+  binary: { decode: 'latin1', toBuffer: false },
+  // The raw bytes: latin1 keeps one character per byte, so the Buffer is exact.
+  buffer: { decode: 'latin1', toBuffer: true },
+};
+
+/** Platform: the pool gives names as UTF-8 or latin1 strings; other encodings run on node:fs. */
+function nativeNames(options: { encoding: string }): NativeNames | null {
+  return kNativeNames[options.encoding] ?? null;
+}
+
+function namesAs(names: string[], how: NativeNames): (string | Buffer)[] {
+  return how.toBuffer ? names.map((name) => Buffer.from(name, 'latin1')) : names;
 }
 
 function readdirNative(
@@ -103,10 +123,11 @@ function readdirNative(
   done: Done<string[]>,
   req: RunningRequest,
 ): boolean {
-  if (!decodesAsUtf8(a.options)) return false;
+  const how = nativeNames(a.options);
+  if (how === null) return false;
   const listed: Done<NativeDirents> = (err, d) =>
-    err === null ? done(null, (d as NativeDirents).names) : done(err);
-  pool.submitReaddir(a.path, req.priority, direntsResult(listed, a.path));
+    err === null ? done(null, namesAs((d as NativeDirents).names, how) as string[]) : done(err);
+  pool.submitReaddir(a.path, req.priority, direntsResult(listed, a.path), how.decode);
   return true;
 }
 
@@ -123,7 +144,11 @@ const kTypes: readonly DirentType[] = (() => {
 })();
 
 /** The entries of a native listing, in inode order when asked (IO::AIO's READDIR_STAT_ORDER). */
-function direntsOf(d: NativeDirents, flags: number): { entries: DirEntry[]; flags: number } {
+function direntsOf(
+  d: NativeDirents,
+  flags: number,
+  toBuffer: boolean,
+): { entries: DirEntry[]; flags: number } {
   const n = d.names.length;
   let order: number[] | null = null;
   if (flags & READDIR_STAT_ORDER) {
@@ -135,7 +160,8 @@ function direntsOf(d: NativeDirents, flags: number): { entries: DirEntry[]; flag
     const i = order === null ? k : (order[k] as number);
     const type = kTypes[d.types[i] as number] ?? 'unknown';
     if (type === 'unknown') flags |= READDIR_FOUND_UNKNOWN;
-    entries[k] = { name: d.names[i] as string, type };
+    const name = d.names[i] as string;
+    entries[k] = { name: toBuffer ? Buffer.from(name, 'latin1') : name, type };
   }
   return { entries, flags };
 }
@@ -146,13 +172,14 @@ function readdirxNative(
   done: Done<ReaddirxResult>,
   req: RunningRequest,
 ): boolean {
-  if (!decodesAsUtf8(a.options)) return false;
+  const how = nativeNames(a.options);
+  if (how === null) return false;
   const listed: Done<NativeDirents> = (err, d) => {
     if (err !== null) return done(err);
-    const { entries, flags } = direntsOf(d as NativeDirents, a.flags);
+    const { entries, flags } = direntsOf(d as NativeDirents, a.flags, how.toBuffer);
     done(null, readdirxResult(entries, flags));
   };
-  pool.submitReaddir(a.path, req.priority, direntsResult(listed, a.path));
+  pool.submitReaddir(a.path, req.priority, direntsResult(listed, a.path), how.decode);
   return true;
 }
 
