@@ -114,6 +114,27 @@ describe.runIf(kNative)('on the native backend', () => {
     expect(got).toEqual(want);
   });
 
+  test('names that are not UTF-8 come back byte for byte, as Buffers or latin1, as node:fs gives them', async () => {
+    const dir = tempDir();
+    const raw = Buffer.from([0x66, 0xff, 0xfe, 0x41]);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), raw]), '');
+    fs.mkdirSync(join(dir, 'sub'));
+    const sorted = (names: (string | Buffer)[]) =>
+      names.map((n) => (typeof n === 'string' ? n : n.toString('hex'))).sort();
+    const native = createAio();
+    const nodeFs = createAio({ backend: 'fs' });
+    const views = async (ctx: ReturnType<typeof createAio>) => [
+      sorted(await ctx.readdir(dir, { encoding: 'buffer' })),
+      sorted((await ctx.readdir(dir, { encoding: 'latin1' })) as string[]),
+      (await ctx.readdirx(dir, 1, { encoding: 'buffer' })).entries
+        .map((e) => `${(e as { name: Buffer }).name.toString('hex')}:${(e as { type: string }).type}`)
+        .sort(),
+    ];
+    const got = await views(native);
+    expect(got).toEqual(await views(nodeFs));
+    expect(got[0]).toEqual([raw.toString('hex'), Buffer.from('sub').toString('hex')].sort());
+  });
+
   test('the pool controls read and set the process pool, and refuse bad values with Node codes', () => {
     const before = [pool.threads, pool.maxIdle, pool.idleTimeout];
     try {
@@ -144,11 +165,24 @@ test('every operation says whether the native backend makes it; composites never
     [
       'allocate',
       'close',
+      'copyRange',
+      'fadvise',
+      'fcntl',
       'fdatasync',
+      'fiemap',
       'fsync',
+      'ioctl',
       'lstat',
+      'madvise',
+      'minFdlimit',
       'mkdir',
       'mknod',
+      'mlock',
+      'mlockall',
+      'msync',
+      'mtouch',
+      'munlock',
+      'munlockall',
       'nop',
       'open',
       'read',
@@ -159,10 +193,12 @@ test('every operation says whether the native backend makes it; composites never
       'rmdir',
       'seek',
       'sendfile',
+      'splice',
       'stat',
       'sync',
       'syncFileRange',
       'syncfs',
+      'tee',
       'unlink',
       'utime',
       'write',
