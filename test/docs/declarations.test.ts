@@ -69,4 +69,24 @@ describe('the emitted declarations (dist/index.d.ts)', () => {
     ];
     expect(internals.filter((name) => new RegExp(`\\b${name}`).test(dts))).toEqual([]);
   });
+
+  test('document every declared function of core and rx (typedoc checks the other kinds)', () => {
+    const undocumented = ['core', 'rx'].flatMap((pkg) => {
+      const file = fileURLToPath(new URL(`../../packages/${pkg}/dist/index.d.ts`, import.meta.url));
+      const source = ts.createSourceFile(
+        'index.d.ts',
+        readFileSync(file, 'utf8'),
+        ts.ScriptTarget.ES2022,
+        true,
+      );
+      const functions = source.statements.filter(ts.isFunctionDeclaration);
+      const hasDoc = (f: ts.FunctionDeclaration) =>
+        ts.getJSDocCommentsAndTags(f).some((d) => d.kind === ts.SyntaxKind.JSDoc);
+      // Overloads share one doc, written on the first of them.
+      const documented = new Set(functions.filter(hasDoc).map((f) => f.name?.text));
+      const names = new Set(functions.map((f) => f.name?.text));
+      return [...names].filter((name) => !documented.has(name)).map((name) => `${pkg}: ${name}`);
+    });
+    expect(undocumented).toEqual([]);
+  });
 });

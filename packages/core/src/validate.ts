@@ -5,8 +5,9 @@ import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
 /** A path as `node:fs` takes it: a string, a Buffer or a `file:` URL. */
 export type PathLike = string | Buffer | URL;
 
-/** Lowest and highest request priority (IO::AIO's `aioreq_pri` range). */
+/** Lowest request priority (IO::AIO's `aioreq_pri` range is -4..4). */
 export const kMinPriority = -4;
+/** Highest request priority (IO::AIO's `aioreq_pri` range is -4..4). */
 export const kMaxPriority = 4;
 
 const kMaxFd = 2 ** 31 - 1;
