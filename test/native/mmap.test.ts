@@ -113,6 +113,30 @@ describe.skipIf(unavailable !== undefined)('native mmap-backed buffers', () => {
     expect(steps).toEqual([0, [0, 0], kKb, 0, [0, 0], kKb, [0, 0], [0, 0], 0, true]);
   });
 
+  it('mtouch reports pages it may not touch (read-only, PROT_NONE, past the file) instead of killing the process', async () => {
+    const { fd } = fileOf(4096);
+    const p = pool();
+    const readOnly = p.mmap(8192, kMmap.protRead, kMmap.mapPrivate | kMmap.mapAnonymous);
+    const none = p.mmap(8192, kMmap.protNone, kMmap.mapPrivate | kMmap.mapAnonymous);
+    const pastEnd = p.mmap(8192, kMmap.protRead, kMmap.mapShared, fd, 0); // one page of file, two mapped
+    closeSync(fd);
+    const outcomes = [
+      await req((cb) => p.submitMtouch(readOnly, 0, 8192, 0, 0, cb)),
+      await req((cb) => p.submitMtouch(readOnly, 0, 8192, kMmap.mtModify, 0, cb)),
+      await req((cb) => p.submitMtouch(none, 0, 8192, 0, 0, cb)),
+      await req((cb) => p.submitMtouch(pastEnd, 0, 4096, 0, 0, cb)),
+      await req((cb) => p.submitMtouch(pastEnd, 0, 8192, 0, 0, cb)),
+    ];
+    for (const m of [readOnly, none, pastEnd]) p.munmap(m);
+    expect(outcomes).toEqual([
+      [0, 0],
+      [-errno.EINVAL, 0],
+      [-errno.EINVAL, 0],
+      [0, 0],
+      [-errno.EFAULT, 0],
+    ]);
+  });
+
   it('mlock locks the pages of a range (smaps Locked) and munlock releases them', async (ctx) => {
     const { path, fd } = fileOf(kMapBytes);
     const p = pool();
