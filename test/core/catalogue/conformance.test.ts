@@ -18,18 +18,26 @@ const kUnavailable = kNative
   : [
       'allocate',
       'copyRange',
+      'fadvise',
+      'fcntl',
       'fiemap',
+      'ioctl',
       'madvise',
+      'minFdlimit',
       'mknod',
       'mlock',
+      'mlockall',
       'msync',
       'mtouch',
       'munlock',
+      'munlockall',
       'rename2',
       'seek',
+      'splice',
       'sync',
       'syncFileRange',
       'syncfs',
+      'tee',
     ];
 
 /** The node:fs function an operation calls first on this run's backend (none when the pool makes it). */

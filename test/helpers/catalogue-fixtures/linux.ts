@@ -15,7 +15,7 @@ import {
 } from '@ioaio/core';
 import { expect } from 'vitest';
 import { kNative } from '../backend.js';
-import { errorShape } from '../requests.js';
+import { errorShape, issue } from '../requests.js';
 import {
   absent,
   descriptor,
@@ -410,8 +410,146 @@ const onNodeFsMemory: Record<string, Fixture> = {
   madvise: unavailable('madvise', [Buffer.alloc(1), 0, 1, MADV_DONTNEED]),
 };
 
+/** Undoes an mlockall the fixture made, so the process's memory is not left locked. */
+let unlocker: ReturnType<typeof createAio> | null = null;
+function unlockAll(): void {
+  unlocker ??= createAio();
+  issue(unlocker, 'munlockall', []).catch(() => {});
+}
+
+/** Control requests on descriptors and the process, each checked against what /proc then reports. */
+const control: Record<string, Fixture> = {
+  fcntl: runs(
+    null,
+    (dir, i) => {
+      const d = descriptor(dir, `fcntl-${i}`, 'data', 'r+');
+      const before = fdFlags(d.fd);
+      return {
+        args: [d.fd, 4, fs.constants.O_APPEND], // F_SETFL
+        check: (value) => expect([value, fdFlags(d.fd)]).toEqual([0, before | fs.constants.O_APPEND]),
+        untouched: () => expect(fdFlags(d.fd)).toBe(before),
+        cleanup: d.cleanup,
+      };
+    },
+    onFd('fcntl', [kClosedFd, 3, 0]),
+  ),
+  ioctl: runs(
+    null,
+    (dir, i) => {
+      const d = descriptor(dir, `ioctl-${i}`, 'data');
+      return {
+        args: [d.fd, 0x5450, 0], // FIONCLEX: clears close-on-exec, which node:fs sets
+        check: (value) => expect([value, fdFlags(d.fd) & kCloexec]).toEqual([0, 0]),
+        untouched: () => expect(fdFlags(d.fd) & kCloexec).toBe(kCloexec),
+        cleanup: d.cleanup,
+      };
+    },
+    onFd('ioctl', [kClosedFd, 0x5450, 0]),
+  ),
+  fadvise: runs(
+    null,
+    (dir, i) => {
+      const d = descriptor(dir, `fadvise-${i}`, 'x'.repeat(16 * kPage));
+      fs.fsyncSync(d.fd); // clean pages: DONTNEED drops only those
+      const cached = cachedBytes(d.path);
+      if (cached === undefined) console.log('fadvise: no fincore here; the page cache is not compared');
+      return {
+        args: [d.fd, 0, 0, 4], // POSIX_FADV_DONTNEED over the whole file
+        check: (value) => expect([value, cachedBytes(d.path) ?? 0]).toEqual([undefined, 0]),
+        ...(cached === undefined ? {} : { untouched: () => expect(cachedBytes(d.path)).toBe(16 * kPage) }),
+        cleanup: d.cleanup,
+      };
+    },
+    onFd('posix_fadvise', [kClosedFd, 0, 0, 4]),
+  ),
+  splice: runs(
+    null,
+    (dir, i) => {
+      const d = descriptor(dir, `splice-${i}`, `spliced ${i}`);
+      const pipe = pipeFd(dir, `splice-pipe-${i}`);
+      const text = `spliced ${i}`;
+      return {
+        args: [d.fd, null, pipe, null, 64, 0], // from the file's own position, which moves on
+        check: (value) =>
+          expect([value, fdPosition(d.fd), drain(pipe)]).toEqual([text.length, text.length, text]),
+        untouched: () => expect(fdPosition(d.fd)).toBe(0),
+        cleanup: () => {
+          d.cleanup();
+          fs.closeSync(pipe);
+        },
+      };
+    },
+    onFd('splice', [kClosedFd, null, kClosedFd, null, 1, 0]),
+  ),
+  tee: runs(
+    null,
+    (dir, i) => {
+      const from = pipeFd(dir, `tee-a-${i}`);
+      const to = pipeFd(dir, `tee-b-${i}`);
+      const text = `teed ${i}`;
+      fs.writeSync(from, text);
+      return {
+        args: [from, to, 64, 0],
+        // Both pipes hold the bytes: tee copies without consuming.
+        check: (value) => expect([value, drain(to), drain(from)]).toEqual([text.length, text, text]),
+        cleanup: () => {
+          fs.closeSync(from);
+          fs.closeSync(to);
+        },
+      };
+    },
+    onFd('tee', [kClosedFd, kClosedFd, 1, 0]),
+  ),
+  mlockall: runs(
+    null,
+    () => ({
+      args: [1 | 4], // MCL_CURRENT | MCL_ONFAULT: marks the mappings locked without faulting them in
+      check: (value) => expect([value, statusKb('VmLck') > 0]).toEqual([undefined, true]),
+      cleanup: unlockAll,
+    }),
+    () => [
+      {
+        args: [4], // MCL_ONFAULT alone
+        error: { code: 'EINVAL', errno: -osConstants.errno.EINVAL, syscall: 'mlockall' },
+      },
+    ],
+  ),
+  munlockall: runs(
+    null,
+    (dir, i) => {
+      const m = mapped(dir, `munlockall-${i}`, 4 * kPage, MAP_LOCKED);
+      return {
+        args: [],
+        check: (value) => expect([value, smaps(m.path).Locked, statusKb('VmLck')]).toEqual([undefined, 0, 0]),
+        untouched: () => expect(smaps(m.path).Locked).toBe(16),
+        cleanup: m.cleanup,
+      };
+    },
+    null,
+  ),
+  minFdlimit: runs(
+    null,
+    () => {
+      const soft = softFdLimit();
+      return { args: [soft], check: (value) => expect([value, softFdLimit()]).toEqual([soft, soft]) };
+    },
+    null,
+  ),
+};
+
+const onNodeFsControl: Record<string, Fixture> = {
+  fcntl: unavailable('fcntl', [0, 3, 0]),
+  ioctl: unavailable('ioctl', [0, 0x5450, 0]),
+  fadvise: unavailable('posix_fadvise', [0, 0, 0, 4]),
+  splice: unavailable('splice', [0, null, 1, null, 1, 0]),
+  tee: unavailable('tee', [0, 1, 1, 0]),
+  mlockall: unavailable('mlockall', [1]),
+  munlockall: unavailable('munlockall', []),
+  minFdlimit: unavailable('setrlimit', [1]),
+};
+
 /** The fixtures of the Linux-only requests for this run's backend. */
 export const linuxFixtures: Record<string, Fixture> = kNative
-  ? { ...native, fiemap, ...memory }
-  : { ...onNodeFs, ...onNodeFsMemory };
+  ? { ...native, fiemap, ...memory, ...control }
+  : { ...onNodeFs, ...onNodeFsMemory, ...onNodeFsControl };
 void onPath;

@@ -5,6 +5,7 @@ import { directoryOperations } from './directories.js';
 import { linuxOperations } from './linux.js';
 import { metadataOperations } from './metadata.js';
 import { nameOperations } from './names.js';
+import { nativeControlOperations } from './native-control.js';
 import { memoryOperations } from './native-memory.js';
 import { nativeOnlyOperations } from './native-only.js';
 import { specialOperations } from './special.js';
@@ -24,4 +25,5 @@ export const singleOperations = {
   ...linuxOperations,
   ...nativeOnlyOperations,
   ...memoryOperations,
+  ...nativeControlOperations,
 };
