@@ -211,7 +211,13 @@ export const directoryOperations = {
    * readdir with flags: `READDIR_DENTS` gives `{ name, type }` entries,
    * `READDIR_DIRS_FIRST` puts directories (or likely ones) first; the flags
    * come back with `READDIR_FOUND_UNKNOWN` set if some type was unknown.
-   * @example const { entries } = await aio.readdirx(dir, READDIR_DENTS | READDIR_DIRS_FIRST);
+   * The entries' type follows the flags when they are a literal: with
+   * `READDIR_DENTS` they are `DirEntry`s. TypeScript types flags joined with
+   * `|` as a plain `number`, which gives names or entries (narrow with
+   * `typeof e === 'string'`, or pass the sum: `3` for dents and dirs first).
+   * @example
+   * const { entries } = await aio.readdirx(dir, READDIR_DENTS);
+   * for (const e of entries) if (e.type === 'dir') console.log(e.name);
    * @see IO::AIO aio_readdirx
    */
   readdirx: single({

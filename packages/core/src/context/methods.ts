@@ -348,12 +348,18 @@ export interface OperationMethods {
    * readdir with flags: `READDIR_DENTS` gives `{ name, type }` entries,
    * `READDIR_DIRS_FIRST` puts directories (or likely ones) first; the flags
    * come back with `READDIR_FOUND_UNKNOWN` set if some type was unknown.
+   * The entries' type follows the flags when they are a literal: with
+   * `READDIR_DENTS` they are `DirEntry`s. TypeScript types flags joined with
+   * `|` as a plain `number`, which gives names or entries (narrow with
+   * `typeof e === 'string'`, or pass the sum: `3` for dents and dirs first).
    * @typeParam F - The flags' type: a literal with `READDIR_DENTS` set types the entries as `DirEntry`.
    * @typeParam E - The names' encoding: `'buffer'` types them as Buffers.
    * @param path - The directory.
    * @param flags - `READDIR_DENTS`, `READDIR_DIRS_FIRST`, `READDIR_STAT_ORDER`, or'ed together.
    * @param options - `encoding`, priority, signal and callback.
-   * @example const { entries } = await aio.readdirx(dir, READDIR_DENTS | READDIR_DIRS_FIRST);
+   * @example
+   * const { entries } = await aio.readdirx(dir, READDIR_DENTS);
+   * for (const e of entries) if (e.type === 'dir') console.log(e.name);
    * @see IO::AIO aio_readdirx
    */
   readdirx<F extends number, E extends NameEncoding = 'utf8'>(
