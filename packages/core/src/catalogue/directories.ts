@@ -20,7 +20,9 @@ export type DirentType = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'block
 
 /** One entry of `readdirx` with `READDIR_DENTS`. */
 export interface DirEntry<N extends string | Buffer = string | Buffer> {
+  /** The entry's name in its directory (a Buffer with `encoding: 'buffer'`). */
   name: N;
+  /** What the entry is, as readdir reports it; `'unknown'` where the file system does not say. */
   type: DirentType;
 }
 

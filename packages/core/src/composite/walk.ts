@@ -15,13 +15,17 @@ import { type PathBytes, stripTrailingSlashes } from './path.js';
 
 /** One entry of a walk: `'dir'` is a real directory, `'nondir'` everything else (symlinks to directories too). */
 export interface WalkEntry<P extends PathBytes = string> {
+  /** The entry's path: the root joined with the names down to it. */
   path: P;
+  /** `'dir'` or `'nondir'`, as said above. */
   type: 'dir' | 'nondir';
 }
 
 /** What a walk resolves with: how many entries of each kind it reported. */
 export interface WalkResult {
+  /** Directories reported (the root is not counted). */
   dirs: number;
+  /** Everything else reported. */
   nondirs: number;
 }
 
