@@ -79,8 +79,14 @@ function openNative(
   return true;
 }
 
+/**
+ * close as IO::AIO's aio_close: the file is released on a pool thread, but the
+ * number stays taken (a dead pipe end is dup2'd over it) until just before the
+ * callback, so no open anywhere in the process can get it while requests
+ * issued before the close may still use it.
+ */
 function closeNative(pool: NativePoolLike, fd: number, done: Done<void>, req: RunningRequest): boolean {
-  pool.submitClose(fd, req.priority, voidResult(done, 'close'));
+  pool.submitCloseReserved(fd, req.priority, voidResult(done, 'close'));
   return true;
 }
 
