@@ -16,6 +16,7 @@ import {
 } from '@ioaio/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { NativePoolLike } from '../../packages/core/src/native-pool.js';
+import { nativePool } from '../../packages/core/src/native-pool.js';
 import type { NativePool } from '../../packages/native/src/index.js';
 import { kNative } from '../helpers/backend.js';
 import { caught, errorShape, issue, rejection } from '../helpers/requests.js';
@@ -46,6 +47,15 @@ const unmapLater: ArrayBuffer[] = [];
 afterEach(() => {
   for (const map of unmapLater.splice(0)) if (map.byteLength > 0) munmap(map);
 });
+
+/** The permissions of each mapping of `path`, in address order, as /proc/self/maps shows them. */
+function permissions(path: string): string[] {
+  return fs
+    .readFileSync('/proc/self/maps', 'latin1')
+    .split('\n')
+    .filter((line) => line.endsWith(` ${path}`))
+    .map((line) => line.split(' ')[1] as string);
+}
 
 /** A flushed file of `size` bytes of 7, open read-write. */
 function fileOf(size: number): { path: string; fd: number } {
@@ -132,5 +142,36 @@ describe.skipIf(!kNative)('mmap on the native backend', () => {
     ctx.maxParallel = 1;
     const err = (await rejection(req)) as { code: string };
     expect([err.code, map.byteLength]).toEqual(['ERR_BUFFER_OUT_OF_BOUNDS', 0]);
+  });
+
+  test('mprotect changes the pages’ protection as /proc/self/maps then shows it', () => {
+    const { path, fd } = fileOf(2 * kPage);
+    const map = mmap(2 * kPage, RW, MAP_SHARED, fd, 0);
+    fs.closeSync(fd);
+    unmapLater.push(map);
+    const before = permissions(path);
+    const done =
+      nativePool()?.mprotect === undefined
+        ? caught(() => mprotect(map, 0, kPage, PROT_READ))
+        : mprotect(map, 0, kPage, PROT_READ);
+    if (done !== undefined) expect(errorShape(done)).toEqual(enosys('mprotect'));
+    else expect([before, permissions(path)]).toEqual([['rw-s'], ['r--s', 'rw-s']]);
+  });
+
+  test('mremap grows an anonymous mapping: the bytes move to the new buffer, the old one is detached', () => {
+    const map = mmap(kPage, RW, MAP_PRIVATE | MAP_ANONYMOUS);
+    new Uint8Array(map).set([1, 2, 3]);
+    if (nativePool()?.mremap === undefined) {
+      unmapLater.push(map);
+      expect(errorShape(caught(() => mremap(map, 2 * kPage)))).toEqual(enosys('mremap'));
+      return;
+    }
+    const grown = mremap(map, 2 * kPage);
+    unmapLater.push(grown);
+    expect([map.byteLength, grown.byteLength, [...new Uint8Array(grown, 0, 4)]]).toEqual([
+      0,
+      2 * kPage,
+      [1, 2, 3, 0],
+    ]);
   });
 });

@@ -1,6 +1,10 @@
+import * as fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { join } from 'node:path';
 import { createAio } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
-import { caught, counters, issue, kIdle } from '../helpers/requests.js';
+import { kNative } from '../helpers/backend.js';
+import { caught, counters, errorShape, issue, kIdle, rejection } from '../helpers/requests.js';
 
 /** `[name, args]` calls the catalogue refuses at the call, on either backend, with the code expected. */
 const kRefused: [string, unknown[], string][] = [
@@ -31,5 +35,26 @@ describe('the native-only requests check their arguments at the call, on every b
     const ctx = createAio();
     const err = caught(() => issue(ctx, name, args)) as { code?: string };
     expect([err.code, counters(ctx)]).toEqual([code, kIdle]);
+  });
+});
+
+describe.skipIf(!kNative || !fs.existsSync('/dev/shm'))('fiemap where the file system has none', () => {
+  test('on tmpfs it rejects with the whole ENOTSUP (EOPNOTSUPP) error', async () => {
+    const dir = fs.mkdtempSync(join('/dev/shm', 'ioaio-fiemap-'));
+    try {
+      const fd = fs.openSync(join(dir, 'f'), 'w+');
+      fs.writeSync(fd, 'data');
+      const err = await rejection(issue(createAio(), 'fiemap', [fd, 0, null, 0, null]));
+      fs.closeSync(fd);
+      expect(errorShape(err)).toEqual({
+        code: 'ENOTSUP', // Platform: one number on Linux, which Node names ENOTSUP
+        errno: -osConstants.errno.EOPNOTSUPP,
+        syscall: 'fiemap',
+        path: undefined,
+        dest: undefined,
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

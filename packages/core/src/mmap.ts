@@ -1,5 +1,5 @@
 import { kBackendVariable } from './backend-select.js';
-import { invalidArgType, systemError } from './errors.js';
+import { invalidArgType, outOfRange, systemError } from './errors.js';
 import { type NativePoolLike, nativePool } from './native-pool.js';
 import { validateInteger, validateLength } from './validate.js';
 
@@ -97,10 +97,12 @@ export function munmap(buffer: ArrayBuffer): void {
 }
 
 /**
- * Changes the protection of `[offset, offset + length)` of a mapping
- * (mprotect(2)), synchronously. Throws ENOSYS where the native pool has no
- * mprotect (and where `mmap` does).
- * @example mprotect(map, 0, 4096, PROT_READ); // read-only from now on
+ * Changes the protection of the whole pages of `[offset, offset + length)`
+ * of a mapping (mprotect(2)), synchronously. JavaScript that then touches a
+ * page it may not access ends the process with SIGSEGV, as in Perl. Throws
+ * EBUSY while a request on the buffer has not settled, and ENOSYS where the
+ * native pool has no mprotect (and where `mmap` does).
+ * @example mprotect(map, 0, map.byteLength, PROT_READ); // read-only from now on
  * @see IO::AIO IO::AIO::mprotect
  */
 export function mprotect(buffer: ArrayBuffer, offset: number, length: number, prot: number): void {
@@ -108,6 +110,8 @@ export function mprotect(buffer: ArrayBuffer, offset: number, length: number, pr
   const at = validateLength(offset, 'offset');
   const len = validateLength(length, 'length');
   const p = validateInteger(prot, 'prot', 0, kInt32Max);
+  if (at > mapping.byteLength) throw outOfRange('offset', `<= ${mapping.byteLength}`, at);
+  if (len > mapping.byteLength - at) throw outOfRange('length', `<= ${mapping.byteLength - at}`, len);
   const pool = mappingPool('mprotect');
   if (pool.mprotect === undefined) throw systemError('ENOSYS', 'mprotect');
   pool.mprotect(mapping, at, len, p);
@@ -115,8 +119,10 @@ export function mprotect(buffer: ArrayBuffer, offset: number, length: number, pr
 
 /**
  * Resizes a mapping (mremap(2)), synchronously: returns the buffer over the
- * new mapping and detaches the old one. `flags` MREMAP_MAYMOVE (1, the
- * default) lets it move. Throws ENOSYS where the native pool has no mremap
+ * new mapping and detaches the old one (on failure the old one is kept).
+ * `flags` MREMAP_MAYMOVE (1, the default) lets it move, 0 keeps it in place
+ * (ENOMEM when it cannot grow there). Throws EBUSY while a request on the
+ * buffer has not settled, and ENOSYS where the native pool has no mremap
  * (and where `mmap` does).
  * @example map = mremap(map, 8192);
  * @see IO::AIO IO::AIO::mremap
@@ -124,7 +130,7 @@ export function mprotect(buffer: ArrayBuffer, offset: number, length: number, pr
 export function mremap(buffer: ArrayBuffer, length: number, flags = MREMAP_MAYMOVE): ArrayBuffer {
   const mapping = validateMapping(buffer);
   const len = validateInteger(length, 'length', 1, Number.MAX_SAFE_INTEGER);
-  const f = validateInteger(flags, 'flags', 0, kInt32Max);
+  const f = validateInteger(flags, 'flags', 0, MREMAP_MAYMOVE);
   const pool = mappingPool('mremap');
   if (pool.mremap === undefined) throw systemError('ENOSYS', 'mremap');
   return pool.mremap(mapping, len, f);

@@ -48,8 +48,8 @@ export const nativeOnlyOperations = {
    * where its data lies on the device, holes left out. `length` null means
    * to the end; `flags` FIEMAP_FLAG_SYNC (1) flushes first, FIEMAP_FLAG_XATTR
    * (2) maps the extended attributes instead; `count` caps the extents
-   * returned (null: all). Rejects with EOPNOTSUPP where the file system has
-   * no FIEMAP (tmpfs). Native backend only.
+   * returned (null: all). Rejects with ENOTSUP (EOPNOTSUPP) where the file
+   * system has no FIEMAP (tmpfs). Native backend only.
    * @example
    * const extents = await aio.fiemap(fd, 0, null, 1, null);
    * for (const e of extents) console.log(e.logical, e.length);
