@@ -20,7 +20,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node-fs',
-          include: ['test/core/catalogue/**/*.test.ts', 'test/core/composite/**/*.test.ts', 'test/rx/**/*.test.ts'],
+          include: [
+            'test/core/catalogue/**/*.test.ts',
+            'test/core/composite/**/*.test.ts',
+            'test/rx/**/*.test.ts',
+          ],
           env: { IOAIO_BACKEND: 'fs' },
         },
       },
