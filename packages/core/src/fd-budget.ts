@@ -259,7 +259,8 @@ let processDefault: FdBudget | null = null;
 /**
  * The budget every context without its own `maxOpenFds` shares: the limit is
  * the process's, so two such contexts must not each spend all of it. Made,
- * and the limit read, at first use.
+ * and the limit read, when the first context without the option is made
+ * (the default one is made as the package loads).
  */
 export function defaultFdBudget(): FdBudget {
   processDefault ??= new FdBudget(defaultOpenFds(readNofileLimit()));
@@ -279,7 +280,7 @@ export function validateMaxOpenFds(value: unknown, name = 'maxOpenFds'): number 
   return value;
 }
 
-/** The budget a context's `maxOpenFds` option asks for: undefined means the shared default (made at first use). */
+/** The budget a context's `maxOpenFds` option asks for: undefined means the shared default. */
 export function budgetFor(maxOpenFds: number | undefined): FdBudget | null | undefined {
   if (maxOpenFds === undefined) return undefined;
   return maxOpenFds === Number.POSITIVE_INFINITY ? null : new FdBudget(maxOpenFds);

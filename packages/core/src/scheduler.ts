@@ -129,8 +129,8 @@ export class Scheduler {
   #maxParallel: number;
   #pumping = false;
   #flushed: (() => void)[] = [];
-  /** undefined: the process default, looked up when first needed; null: no budget. */
-  #fdBudget: FdBudget | null | undefined;
+  /** The budget its requests' descriptors count against; null: none. */
+  readonly #fdBudget: FdBudget | null;
   /** Requests parked for descriptors (counted in nready, not in nexecute). */
   #parked = 0;
   /** The native pool this context's requests run on, or null: node:fs (libuv's pool). */
@@ -138,12 +138,13 @@ export class Scheduler {
 
   /**
    * @param fdBudget The descriptor budget of its requests: undefined for the
-   * process default (made at first need), null for none.
+   * process default, null for none. Invariant: the default is looked up here,
+   * so the one read of the descriptor limit never happens inside a request.
    */
   constructor(maxParallel: number, pool: NativePoolLike | null = null, fdBudget?: FdBudget | null) {
     this.#maxParallel = maxParallel;
     this.pool = pool;
-    this.#fdBudget = fdBudget;
+    this.#fdBudget = fdBudget === undefined ? defaultFdBudget() : fdBudget;
   }
 
   get maxParallel(): number {
@@ -166,10 +167,7 @@ export class Scheduler {
     unqueue = (host, req) => host.#unqueue(req);
     executed = (host) => host.#executed();
     done = (host) => host.#done();
-    budgetOf = (host) => {
-      if (host.#fdBudget === undefined) host.#fdBudget = defaultFdBudget();
-      return host.#fdBudget;
-    };
+    budgetOf = (host) => host.#fdBudget;
     park = (host, req, waiting) => host.#park(req, waiting);
   }
 
