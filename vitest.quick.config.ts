@@ -5,9 +5,9 @@ import base from './vitest.config.ts';
  * `pnpm test:quick`: the suite for everyday work, without its slow parts: the
  * reliability tests that work at scale (soak, fuzz, property runs, seeded
  * cancel sweeps, a million requests, ten thousand files under a small fd
- * limit), the cancel storm, the native pool's crash-and-exit children and the
- * install test (pack, npm install, tsc). `pnpm test` runs them all, and
- * `scripts/test-node.sh` the Node matrix.
+ * limit), the cancel storm, the native pool's crash-and-exit children, the
+ * API reference's typedoc run and the install test (pack, npm install, tsc).
+ * `pnpm test` runs them all, and `scripts/test-node.sh` the Node matrix.
  */
 export const kSlowTests = [
   'test/install/**',
@@ -23,6 +23,8 @@ export const kSlowTests = [
   'test/reliability/fd-budget-ulimit.test.ts',
   'test/core/composite/cancel-storm.test.ts',
   'test/native/robustness.test.ts',
+  'test/reliability/native-backend.test.ts',
+  'test/docs/api-reference.test.ts',
 ];
 
 export default mergeConfig(
