@@ -68,6 +68,8 @@ static int is_dot_or_dotdot(const char *name) {
 
 /* Opens the directory relative to the request's dirfd (AT_FDCWD for a plain path). */
 static DIR *open_dir_at(int dirfd, const char *path) {
+  /* Perf: fdopendir costs two fcntl calls more than opendir; only a real dirfd needs it. */
+  if (dirfd == AT_FDCWD) return opendir(path);
   int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return NULL;
   DIR *d = fdopendir(fd);
