@@ -3,8 +3,8 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { createAio } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
-import { kNative } from '../helpers/backend.js';
-import { caught, counters, errorShape, issue, kIdle, rejection } from '../helpers/requests.js';
+import { kNative } from '../../helpers/backend.js';
+import { caught, counters, errorShape, issue, kIdle, rejection } from '../../helpers/requests.js';
 
 /** `[name, args]` calls the catalogue refuses at the call, on either backend, with the code expected. */
 const kRefused: [string, unknown[], string][] = [
