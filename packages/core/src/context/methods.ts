@@ -3,6 +3,8 @@ import type { DirStream } from '../catalogue/dir-stream.js';
 import type { DirEntry, ReaddirxResult } from '../catalogue/directories.js';
 import type { StatOptions } from '../catalogue/metadata.js';
 import type { NameOptions } from '../catalogue/names.js';
+import type { MemoryLike } from '../catalogue/native-memory.js';
+import type { FiemapExtent } from '../catalogue/native-only.js';
 import type { CopytreeOptions, CopytreeResult } from '../composite/copytree.js';
 import type { ScandirOptions, ScandirResult } from '../composite/scandir.js';
 import type { WalkOptions, WalkResult } from '../composite/walk.js';
@@ -584,20 +586,20 @@ export interface OperationMethods {
     options?: RequestOptions<void>,
   ): AioRequest<void>;
 
-  // unavailable.ts
+  // native-only.ts
 
   /**
    * The extents of `[start, start + length)` of a file (FS_IOC_FIEMAP):
    * where its data lies on the device, holes left out. `length` null means
    * to the end; `flags` FIEMAP_FLAG_SYNC (1) flushes first, FIEMAP_FLAG_XATTR
    * (2) maps the extended attributes instead; `count` caps the extents
-   * returned (null: all). Rejects with EOPNOTSUPP where the file system has
-   * no FIEMAP (tmpfs). Native backend only.
+   * returned (null: all). Rejects with ENOTSUP (EOPNOTSUPP) where the file
+   * system has no FIEMAP (tmpfs). Native backend only.
    * @param fd - The descriptor of the file.
    * @param start - Where the range starts.
-   * @param length - Bytes in the range.
+   * @param length - Bytes in the range; `null` is to the end of the file.
    * @param flags - `FIEMAP_FLAG_*` bits.
-   * @param count - Most extents to report.
+   * @param count - Most extents to report; `null` reports all.
    * @param options - Priority, signal and callback.
    * @example
    * const extents = await aio.fiemap(fd, 0, null, 1, null);
@@ -607,20 +609,22 @@ export interface OperationMethods {
   fiemap(
     fd: number,
     start: number,
-    length: number,
+    length: number | null,
     flags: number,
-    count: number,
-    options?: RequestOptions<never>,
-  ): AioRequest<never>;
+    count: number | null,
+    options?: RequestOptions<FiemapExtent[]>,
+  ): AioRequest<FiemapExtent[]>;
+
+  // native-memory.ts
 
   /**
    * Writes the dirty pages of a file mapping back to the file (msync(2));
    * `flags` MS_ASYNC (1), MS_INVALIDATE (2), MS_SYNC (4, the default). `length`
    * null means to the end of the buffer. Native backend only.
    * @param buffer - The mapped memory.
-   * @param offset - Where the range starts.
-   * @param length - Bytes in the range.
-   * @param flags - `MS_*` bits.
+   * @param offset - Where the range starts. Default 0.
+   * @param length - Bytes in the range; `null` is to the end of the buffer.
+   * @param flags - `MS_*` bits. Default `MS_SYNC`.
    * @param options - Priority, signal and callback.
    * @example
    * const map = mmap(4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -629,49 +633,217 @@ export interface OperationMethods {
    * @see IO::AIO aio_msync
    */
   msync(
-    buffer: ArrayBufferView,
-    offset: number,
-    length: number,
-    flags: number,
-    options?: RequestOptions<never>,
-  ): AioRequest<never>;
+    buffer: MemoryLike,
+    offset?: number,
+    length?: number | null,
+    flags?: number,
+    options?: RequestOptions<void>,
+  ): AioRequest<void>;
 
   /**
    * Touches every page of the range on a pool thread, so later access from
    * JavaScript does not fault; `flags` MT_MODIFY (1) writes each page too
    * (without changing a byte), making them dirty. Native backend only.
    * @param buffer - The mapped memory.
-   * @param offset - Where the range starts.
-   * @param length - Bytes in the range.
+   * @param offset - Where the range starts. Default 0.
+   * @param length - Bytes in the range; `null` is to the end of the buffer.
    * @param flags - `MT_*` bits.
    * @param options - Priority, signal and callback.
    * @example await aio.mtouch(map, 0, null, 0); // pages now resident
    * @see IO::AIO aio_mtouch
    */
   mtouch(
-    buffer: ArrayBufferView,
-    offset: number,
-    length: number,
-    flags: number,
-    options?: RequestOptions<never>,
-  ): AioRequest<never>;
+    buffer: MemoryLike,
+    offset?: number,
+    length?: number | null,
+    flags?: number,
+    options?: RequestOptions<void>,
+  ): AioRequest<void>;
 
   /**
    * Locks the pages of the range in memory (mlock(2)): they are faulted in
    * and stay resident until munlock or munmap. Native backend only.
    * @param buffer - The memory to lock.
-   * @param offset - Where the range starts.
-   * @param length - Bytes in the range.
+   * @param offset - Where the range starts. Default 0.
+   * @param length - Bytes in the range; `null` is to the end of the buffer.
    * @param options - Priority, signal and callback.
    * @example await aio.mlock(map); // the whole mapping
    * @see IO::AIO aio_mlock
    */
   mlock(
-    buffer: ArrayBufferView,
+    buffer: MemoryLike,
+    offset?: number,
+    length?: number | null,
+    options?: RequestOptions<void>,
+  ): AioRequest<void>;
+
+  /**
+   * Unlocks the pages of the range (munlock(2)). A request here; IO::AIO's
+   * munlock is a synchronous call. Native backend only.
+   * @param buffer - The memory to unlock.
+   * @param offset - Where the range starts. Default 0.
+   * @param length - Bytes in the range; `null` is to the end of the buffer.
+   * @param options - Priority, signal and callback.
+   * @example await aio.munlock(map);
+   * @see IO::AIO IO::AIO::munlock
+   */
+  munlock(
+    buffer: MemoryLike,
+    offset?: number,
+    length?: number | null,
+    options?: RequestOptions<void>,
+  ): AioRequest<void>;
+
+  /**
+   * Advises the kernel how the range will be used (madvise(2)): MADV_NORMAL
+   * (0), MADV_RANDOM (1), MADV_SEQUENTIAL (2), MADV_WILLNEED (3), MADV_DONTNEED
+   * (4) and Linux's others. A request here; IO::AIO's madvise is a
+   * synchronous call. Native backend only.
+   * @param buffer - The mapped memory.
+   * @param offset - Where the range starts.
+   * @param length - Bytes in the range; `null` is to the end of the buffer.
+   * @param advice - `MADV_*` value.
+   * @param options - Priority, signal and callback.
+   * @example await aio.madvise(map, 0, null, MADV_DONTNEED);
+   * @see IO::AIO IO::AIO::madvise
+   */
+  madvise(
+    buffer: MemoryLike,
+    offset: number,
+    length: number | null,
+    advice: number,
+    options?: RequestOptions<void>,
+  ): AioRequest<void>;
+
+  // native-control.ts
+
+  /**
+   * fcntl(2) with an integer argument; resolves with what fcntl returned (the
+   * status flags for F_GETFL, the new descriptor for F_DUPFD...). Commands
+   * that take a pointer (F_GETLK, F_SETLK...) throw ERR_INVALID_ARG_VALUE.
+   * Native backend only.
+   * @param fd - The descriptor.
+   * @param cmd - The `F_*` command.
+   * @param arg - Its integer argument.
+   * @param options - Priority, signal and callback.
+   * @example const flags = await aio.fcntl(fd, 3, 0); // F_GETFL
+   * @see IO::AIO aio_fcntl
+   */
+  fcntl(fd: number, cmd: number, arg?: number, options?: RequestOptions<number>): AioRequest<number>;
+
+  /**
+   * ioctl(2) with an integer argument; resolves with what ioctl returned.
+   * Only for requests whose argument is a number (FICLONE's source
+   * descriptor, FIOCLEX...): one that takes a pointer would read `arg` as an
+   * address. Native backend only.
+   * @param fd - The descriptor.
+   * @param request - The ioctl request number.
+   * @param arg - Its integer argument.
+   * @param options - Priority, signal and callback.
+   * @example await aio.ioctl(dstFd, 0x40049409, srcFd); // FICLONE
+   * @see IO::AIO aio_ioctl
+   */
+  ioctl(fd: number, request: number, arg?: number, options?: RequestOptions<number>): AioRequest<number>;
+
+  /**
+   * posix_fadvise(2): tells the kernel how `[offset, offset + length)` will be
+   * read (`length` 0: to the end); `advice` POSIX_FADV_NORMAL (0), RANDOM (1),
+   * SEQUENTIAL (2), WILLNEED (3), DONTNEED (4), NOREUSE (5). A request here;
+   * IO::AIO's fadvise is a synchronous call. Native backend only.
+   * @param fd - The descriptor of the file.
+   * @param offset - Where the range starts.
+   * @param length - Bytes in the range; 0 is to the end of the file.
+   * @param advice - `POSIX_FADV_*` value.
+   * @param options - Priority, signal and callback.
+   * @example await aio.fadvise(fd, 0, 0, 4); // drop the file's cached pages
+   * @see IO::AIO IO::AIO::fadvise
+   */
+  fadvise(
+    fd: number,
     offset: number,
     length: number,
-    options?: RequestOptions<never>,
-  ): AioRequest<never>;
+    advice: number,
+    options?: RequestOptions<void>,
+  ): AioRequest<void>;
+
+  /**
+   * splice(2): moves up to `length` bytes between two descriptors, one of them
+   * a pipe, without copying through user memory; an offset null uses (and
+   * advances) the descriptor's own. `flags` SPLICE_F_MOVE (1), NONBLOCK (2),
+   * MORE (4). Resolves with the bytes moved. A request here; IO::AIO's splice
+   * is a synchronous call. Native backend only.
+   * @param inFd - The descriptor read from.
+   * @param inOffset - Where to read; `null` uses and advances the descriptor's own position.
+   * @param outFd - The descriptor written to.
+   * @param outOffset - Where to write; `null` uses and advances the descriptor's own position.
+   * @param length - Most bytes to move.
+   * @param flags - `SPLICE_F_*` bits.
+   * @param options - Priority, signal and callback.
+   * @example const n = await aio.splice(fileFd, 0, pipeWriteFd, null, 65536, 0);
+   * @see IO::AIO IO::AIO::splice
+   */
+  splice(
+    inFd: number,
+    inOffset: number | null,
+    outFd: number,
+    outOffset: number | null,
+    length: number,
+    flags: number,
+    options?: RequestOptions<number>,
+  ): AioRequest<number>;
+
+  /**
+   * tee(2): duplicates up to `length` bytes from one pipe into another
+   * without consuming them; resolves with the bytes duplicated. `flags` as
+   * splice's. A request here; IO::AIO's tee is a synchronous call. Native
+   * backend only.
+   * @param inFd - The pipe read from (its data stays).
+   * @param outFd - The pipe written to.
+   * @param length - Most bytes to duplicate.
+   * @param flags - `SPLICE_F_*` bits.
+   * @param options - Priority, signal and callback.
+   * @example const n = await aio.tee(pipeA, pipeB, 65536, 0);
+   * @see IO::AIO IO::AIO::tee
+   */
+  tee(
+    inFd: number,
+    outFd: number,
+    length: number,
+    flags: number,
+    options?: RequestOptions<number>,
+  ): AioRequest<number>;
+
+  /**
+   * Locks the whole process's memory (mlockall(2)): `flags` MCL_CURRENT (1),
+   * MCL_FUTURE (2), MCL_ONFAULT (4, with one of the others). Native backend only.
+   * @param flags - `MCL_*` bits.
+   * @param options - Priority, signal and callback.
+   * @example await aio.mlockall(1 | 2);
+   * @see IO::AIO aio_mlockall
+   */
+  mlockall(flags: number, options?: RequestOptions<void>): AioRequest<void>;
+
+  /**
+   * Unlocks every page of the process (munlockall(2)). A request here;
+   * IO::AIO's munlockall is a synchronous call. Native backend only.
+   * @param options - Priority, signal and callback.
+   * @example await aio.munlockall();
+   * @see IO::AIO IO::AIO::munlockall
+   */
+  munlockall(options?: RequestOptions<void>): AioRequest<void>;
+
+  /**
+   * Raises the process's soft limit of open descriptors (RLIMIT_NOFILE) to
+   * at least `n`, and the hard limit when it is lower (which needs
+   * privilege); resolves with the soft limit afterwards (Infinity when
+   * unlimited). A request here; IO::AIO's min_fdlimit is a synchronous call
+   * that returns true or false. Native backend only.
+   * @param n - The fewest open descriptors wanted.
+   * @param options - Priority, signal and callback.
+   * @example const limit = await aio.minFdlimit(65536);
+   * @see IO::AIO IO::AIO::min_fdlimit
+   */
+  minFdlimit(n: number, options?: RequestOptions<number>): AioRequest<number>;
 
   // composite/
 
