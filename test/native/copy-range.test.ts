@@ -112,6 +112,21 @@ describe.skipIf(unavailable !== undefined)('native copy_file_range and SEEK_DATA
     expect([copied, into.toString('utf8', 0, n)]).toEqual([[0, 8], 'the pipe']);
   });
 
+  it('refuses overlapping ranges of one file with EINVAL, as copy_file_range does, and leaves the bytes alone', async () => {
+    const path = join(tempDir(), 'one');
+    const fd = openSync(path, 'w+');
+    writeSync(fd, '0123456789');
+    const p = pool();
+    const overlap = await result((cb) => p.submitCopyRange(fd, 0, fd, 2, 6, 0, 0, cb));
+    const apart = await result((cb) => p.submitCopyRange(fd, 0, fd, 10, 4, 0, 0, cb));
+    closeSync(fd);
+    expect([overlap, apart, readFileSync(path, 'utf8')]).toEqual([
+      [-errno.EINVAL, 0],
+      [0, 4],
+      '01234567890123',
+    ]);
+  });
+
   it('reports EBADF for a closed descriptor and refuses bad offsets synchronously', async () => {
     const fd = openSync(join(tempDir(), 'f'), 'w+');
     closeSync(fd);

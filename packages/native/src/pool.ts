@@ -148,7 +148,11 @@ export class NativePool extends FdRequests {
   ): number {
     return this.#e.pathRequest(kOp.readdir, path, priority, cb, dirKind(encoding));
   }
-  /** lseek(2); the value is the new offset. @see IO::AIO aio_seek */
+  /**
+   * lseek(2); the value is the new offset. whence is kSeek's: SET 0, CUR 1, END 2, and
+   * SEEK_DATA 3 / SEEK_HOLE 4 (the next data or hole at or after offset; ENXIO past the last
+   * data), so a copy can keep holes. @see IO::AIO aio_seek
+   */
   submitSeek(fd: number, offset: number, whence: number, priority: number, cb: ResultCallback): number {
     return this.#e.fdRequest(kOp.lseek, fd, priority, cb, kKindResult, whence, 0, offset);
   }

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FIEMAP_ALL (-1)     /* count: every extent of the range */
@@ -172,6 +173,18 @@ static int copy_unsupported(int rc) {
 }
 
 /*
+ * Invariant: copy_file_range refuses overlapping ranges of one file with EINVAL, and the
+ * read/write fallback must not then smear them; offsets left to the descriptors are not
+ * compared (the kernel's own check already ran on them).
+ */
+static int copy_overlaps(const copy_end *in, const copy_end *out, size_t len) {
+  struct stat a, b;
+  if (in->at == NULL || out->at == NULL || fstat(in->fd, &a) != 0 || fstat(out->fd, &b) != 0) return 0;
+  if (a.st_dev != b.st_dev || a.st_ino != b.st_ino) return 0;
+  return in->off < out->off + (off_t)len && out->off < in->off + (off_t)len;
+}
+
+/*
  * Copies up to `length` bytes: FICLONERANGE when asked, else copy_file_range, else a
  * read/write loop. The value is the bytes copied (fewer at end of file); an error after
  * some bytes were copied still reports the bytes.
@@ -184,7 +197,7 @@ static double do_copy_range(ioaio_req *r) {
   if (len == 0) return 0;
   if ((r->u.in.p.int1 & COPY_CLONE) && copy_clone(&in, &out, len) == 0) return (double)len;
   int rc = copy_kernel(&in, &out, len, &done);
-  if (done == 0 && copy_unsupported(rc)) rc = copy_rw(&in, &out, len, &done);
+  if (done == 0 && copy_unsupported(rc) && !copy_overlaps(&in, &out, len)) rc = copy_rw(&in, &out, len, &done);
   return done > 0 || rc == 0 ? (double)done : rc;
 }
 
