@@ -16,10 +16,10 @@ import {
 } from '@ioaio/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { NativePoolLike } from '../../packages/core/src/native-pool.js';
-import { nativePool } from '../../packages/core/src/native-pool.js';
+import { nativePool, pool } from '../../packages/core/src/native-pool.js';
 import type { NativePool } from '../../packages/native/src/index.js';
 import { kNative } from '../helpers/backend.js';
-import { caught, errorShape, issue, rejection } from '../helpers/requests.js';
+import { caught, errorShape, issue, outcome, rejection } from '../helpers/requests.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // Invariant: the pool @ioaio/native builds is what core's structural view says it is.
@@ -172,6 +172,28 @@ describe.skipIf(!kNative)('mmap on the native backend', () => {
       0,
       2 * kPage,
       [1, 2, 3, 0],
+    ]);
+  });
+
+  test('munmap of a mapping a request in the pool still uses throws EBUSY, and unmaps once the request settled', async () => {
+    const map = mmap(kPage, RW, MAP_PRIVATE | MAP_ANONYMOUS);
+    const threads = pool.threads;
+    pool.threads = 0; // the pool holds the request queued: a gate, not a timing window
+    let busy: unknown;
+    let req: PromiseLike<unknown>;
+    try {
+      req = issue(createAio(), 'mtouch', [map]);
+      await new Promise(setImmediate); // the request is handed to the pool at the end of its tick
+      busy = caught(() => munmap(map));
+    } finally {
+      pool.threads = threads;
+    }
+    const settled = await outcome(req);
+    munmap(map);
+    expect([errorShape(busy), settled, map.byteLength]).toEqual([
+      { code: 'EBUSY', errno: -osConstants.errno.EBUSY, syscall: 'munmap' },
+      [null, undefined],
+      0,
     ]);
   });
 });
