@@ -1,7 +1,8 @@
-// The README's TypeScript examples compile under `strict` as written, against the built
-// declarations a user's editor reads (packages/*/dist, resolved through the packages' `exports`).
-// Each ```ts block becomes one module; a fixed preamble supplies the imports and the values the
-// examples take as given (`files`, `fd`, `buf`…), minus whatever the block imports or declares.
+// The README's TypeScript examples, and the @example of every context method as an editor shows
+// it, compile under `strict` as written, against the built declarations a user's editor reads
+// (packages/*/dist, resolved through the packages' `exports`). Each example becomes one module; a
+// preamble supplies the imports and the values the examples take as given (`files`, `fd`, `buf`…),
+// minus whatever the example imports or declares itself.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,10 +47,35 @@ const kGiven: [string, string][] = [
 ];
 
 interface Block {
-  /** 1-based line of the opening fence in README.md. */
-  line: number;
+  /** The module's file name in the scratch project, which says where the example comes from. */
+  file: string;
   code: string;
+  /** Imports it may use without writing them: `[module, name]`. */
+  imports: [string, string][];
+  /** The values it takes as given. */
+  given: [string, string][];
 }
+
+/** The values the method examples take as given (descriptors and paths as the docs name them). */
+const kMethodGiven: [string, string][] = [
+  ['path', 'string'],
+  ['dir', 'string'],
+  ['a', 'string'],
+  ['b', 'string'],
+  ['fd', 'number'],
+  ['src', 'number'],
+  ['dst', 'number'],
+  ['srcFd', 'number'],
+  ['dstFd', 'number'],
+  ['fileFd', 'number'],
+  ['pipeWriteFd', 'number'],
+  ['pipeA', 'number'],
+  ['pipeB', 'number'],
+  ['size', 'number'],
+  ['buf', 'Buffer'],
+  ['bytes', 'Uint8Array'],
+  ['map', 'ArrayBuffer'],
+];
 
 /** The ```ts blocks of a Markdown text, dedented (a block inside a list item is indented). */
 function tsBlocks(markdown: string): Block[] {
@@ -61,10 +87,42 @@ function tsBlocks(markdown: string): Block[] {
     const indent = (open[1] as string).length;
     const end = lines.findIndex((l, j) => j > i && /^\s*```\s*$/.test(l));
     const body = lines.slice(i + 1, end).map((l) => l.slice(Math.min(indent, l.search(/\S|$/))));
-    blocks.push({ line: i + 1, code: body.join('\n') });
+    blocks.push({ file: `readme-line-${i + 1}.ts`, code: body.join('\n'), imports: kImports, given: kGiven });
     i = end;
   }
   return blocks;
+}
+
+/** The names `@ioaio/core`'s declarations export, so a method example may use any of them. */
+function coreExports(dts: ts.SourceFile): string[] {
+  const names: string[] = [];
+  for (const statement of dts.statements) {
+    const clause = ts.isExportDeclaration(statement) ? statement.exportClause : undefined;
+    if (clause && ts.isNamedExports(clause)) for (const e of clause.elements) names.push(e.name.text);
+  }
+  return names;
+}
+
+/** The @example of each method of `OperationMethods` in the emitted declarations, once per method. */
+function methodExamples(dts: ts.SourceFile): Block[] {
+  const blocks = new Map<string, Block>();
+  dts.forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== 'OperationMethods') return;
+    for (const member of node.members.filter(ts.isMethodSignature)) {
+      const name = member.name.getText();
+      const examples = ts.getJSDocTags(member).filter((t) => t.tagName.text === 'example');
+      examples.forEach((tag, i) => {
+        const code = ts.getTextOfJSDocComment(tag.comment) ?? '';
+        blocks.set(`${name}-${i}`, {
+          file: `method-${name}-${i}.ts`,
+          code,
+          imports: [],
+          given: kMethodGiven,
+        });
+      });
+    }
+  });
+  return [...blocks.values()];
 }
 
 /** Names a block binds at its top level (imports, variables, functions, classes). */
@@ -92,18 +150,28 @@ function boundNames(code: string): Set<string> {
 }
 
 /** The preamble for one block: the imports and given values it does not bind itself. */
-function preamble(code: string): string {
-  const bound = boundNames(code);
+function preamble(block: Block): string {
+  const { code } = block;
+  const bound = new Set([...boundNames(code), ...block.given.map(([name]) => name)]);
   const byModule = new Map<string, string[]>();
-  for (const [module, name] of kImports) {
+  for (const [module, name] of [...block.imports, ...coreImports(code)]) {
+    if (byModule.get(module)?.includes(name)) continue;
     if (bound.has(name.replace(/^type /, ''))) continue;
     byModule.set(module, [...(byModule.get(module) ?? []), name]);
   }
   const imports = [...byModule].map(([module, names]) => `import { ${names.join(', ')} } from '${module}';`);
-  const given = kGiven
-    .filter(([name]) => !bound.has(name))
+  const fs = /\bfs\./.test(code) && !bound.has('fs') ? ["import * as fs from 'node:fs';"] : [];
+  const own = boundNames(code);
+  const given = block.given
+    .filter(([name]) => !own.has(name))
     .map(([name, type]) => `declare const ${name}: ${type};`);
-  return [...imports, ...given, ''].join('\n');
+  return [...imports, ...fs, ...given, ''].join('\n');
+}
+
+/** `@ioaio/core` exports an example names (`mmap`, `MS_SYNC`…), to import for it. */
+function coreImports(code: string): [string, string][] {
+  const words = new Set(code.match(/\b[A-Za-z_]\w*\b/g) ?? []);
+  return kCoreExports.filter((name) => words.has(name)).map((name) => ['@ioaio/core', name]);
 }
 
 /** A scratch project that resolves the packages as an installed app would, through node_modules. */
@@ -128,19 +196,28 @@ function scratchProject(dir: string, blocks: Block[]): void {
     noUnusedLocals: false,
   };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts'] }));
-  for (const block of blocks) writeFileSync(join(dir, fileOf(block)), preamble(block.code) + block.code);
+  for (const block of blocks) writeFileSync(join(dir, block.file), preamble(block) + block.code);
 }
 
-function fileOf(block: Block): string {
-  return `readme-line-${block.line}.ts`;
-}
-
-const blocks = tsBlocks(readFileSync(join(kRoot, 'README.md'), 'utf8'));
+const kDts = ts.createSourceFile(
+  'index.d.ts',
+  readFileSync(join(kRoot, 'packages/core/dist/index.d.ts'), 'utf8'),
+  ts.ScriptTarget.ES2022,
+  true,
+);
+const kCoreExports = coreExports(kDts);
+const readme = tsBlocks(readFileSync(join(kRoot, 'README.md'), 'utf8'));
+const methods = methodExamples(kDts);
 let diagnostics = '';
+
+/** What tsc said about one example's module. */
+function errorsOf(block: Block): string[] {
+  return diagnostics.split('\n').filter((l) => l.startsWith(`${block.file}(`));
+}
 
 beforeAll(() => {
   const dir = tempDir('ioaio-readme-');
-  scratchProject(dir, blocks);
+  scratchProject(dir, [...readme, ...methods]);
   const tsc = join(kRoot, 'node_modules/typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', dir, '--pretty', 'false'], {
     cwd: dir,
@@ -152,18 +229,27 @@ beforeAll(() => {
 
 describe('README examples compile under strict as written', () => {
   test('the README has TypeScript examples', () => {
-    expect(blocks.length).toBeGreaterThan(5);
+    expect(readme.length).toBeGreaterThan(5);
   });
 
-  test.each(blocks.map((b) => [b.line, b] as const))('the block at README.md line %i', (_line, block) => {
-    const errors = diagnostics.split('\n').filter((l) => l.startsWith(`${fileOf(block)}(`));
-    expect(errors).toEqual([]);
+  test.each(readme.map((b) => [b.file, b] as const))('%s', (_file, block) => {
+    expect(errorsOf(block)).toEqual([]);
+  });
+});
+
+describe("the methods' @example code compiles under strict as written", () => {
+  test('most methods have an example', () => {
+    expect(methods.length).toBeGreaterThan(20);
   });
 
-  test('tsc reported nothing outside the examples', () => {
-    const others = diagnostics
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !/^readme-line-\d+\.ts\(/.test(l));
-    expect(others).toEqual([]);
+  test.each(methods.map((b) => [b.file, b] as const))('%s', (_file, block) => {
+    expect(errorsOf(block)).toEqual([]);
   });
+});
+
+test('tsc reported nothing outside the examples', () => {
+  const others = diagnostics
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/^(readme-line|method)-[\w-]+\.ts\(/.test(l));
+  expect(others).toEqual([]);
 });
