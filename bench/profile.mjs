@@ -1,6 +1,6 @@
 // CPU profiles of the ioaio contenders: runs each child once under
 // `node --cpu-prof` and prints its top self-time functions as Markdown.
-// usage: node bench/profile.mjs [--top N] [stat-cb|stat-await|walk-tree|walk-usr|walk-flat|cli-flat|scale-stat|raw-stat-cb|fdir-tree|... ...]
+// usage: node bench/profile.mjs [--top N] [stat-cb|stat-await|pool-stat|nop-cb|prio-default|walk-tree|walk-usr|cli-flat|copytree-include|raw-stat-cb|fdir-tree|... ...]
 // A name ending in -fs runs the same child with IOAIO_BACKEND=fs. The profile is the main thread's
 // (JavaScript, the bindings it calls, GC); the native pool's worker threads are not sampled.
 //        node bench/profile.mjs --summarise FILE.cpuprofile [--top N]
@@ -24,12 +24,17 @@ const kProfiles = {
   'cli-flat': (fx) => ['../packages/core/dist/cli.js', '-q', fx.flatBig],
   'nop-cb': () => ['ioaio/nop.mjs', 1_000_000, 'cb', 'all'],
   'prio-default': (fx) => ['ioaio/prio.mjs', fx.readFile, fx.paths, 'default', 10],
+  'copytree-include': (fx) => ['ioaio/copytree.mjs', '/usr/include', copyDst(fx), 'default', 'default'],
+  'pool-stat': (fx) => ['ioaio/native-stat.mjs', fx.paths, 4, 'stats'],
   'scale-stat': (fx) => ['ioaio/scaling.mjs', 'stat', 1_000_000, fx.paths, 1],
   // The same work done by the peers, for comparison.
   'raw-stat-cb': (fx) => ['peers/stat-cb.mjs', fx.paths, 64],
   'fdir-tree': (fx) => ['peers/walk-fdir.mjs', fx.tree],
   'fdir-usr': () => ['peers/walk-fdir.mjs', '/usr'],
 };
+/** Where the copytree profile copies to; removed before and after each profile. */
+const copyDst = (fx) => path.join(fx.base, 'profile-copytree-dst');
+
 /** The environment of a profile: IOAIO_BACKEND=fs for the names ending in -fs. */
 const envOf = (name) => (name.endsWith('-fs') ? { ...process.env, IOAIO_BACKEND: 'fs' } : process.env);
 
@@ -112,6 +117,7 @@ if (values.summarise) {
     if (!make) throw new Error(`unknown profile ${name}; known: ${Object.keys(kProfiles)}`);
     const [script, ...args] = make(fx);
     const file = path.join(outDir, `${name}.cpuprofile`);
+    fs.rmSync(copyDst(fx), { recursive: true, force: true });
     const r = spawnSync(
       process.execPath,
       [
@@ -123,6 +129,7 @@ if (values.summarise) {
       ],
       { encoding: 'utf8', env: envOf(name) },
     );
+    fs.rmSync(copyDst(fx), { recursive: true, force: true });
     if (r.status !== 0) throw new Error(`${name}: exit ${r.status}\n${r.stderr}`);
     const s = summarise(file, top);
     console.log(
