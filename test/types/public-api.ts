@@ -27,7 +27,7 @@ export function statOptionsVariable(options: StatOptions, big: StatOptions<BigIn
 type StatResults = ReturnType<typeof statOptionsVariable>;
 
 /** readdirx's entries follow its flags: a literal with READDIR_DENTS gives `{ name, type }`. */
-export function readdirxByFlags(dir: string, flags: number) {
+export function readdirxByFlags(dir: string, flags: number, dents: boolean) {
   return {
     dents: aio.readdirx(dir, READDIR_DENTS),
     dentsDirsFirst: aio.readdirx(dir, 3),
@@ -35,6 +35,7 @@ export function readdirxByFlags(dir: string, flags: number) {
     none: aio.readdirx(dir, 0),
     buffers: aio.readdirx(dir, READDIR_DENTS, { encoding: 'buffer' }),
     unknown: aio.readdirx(dir, flags),
+    either: aio.readdirx(dir, dents ? READDIR_DENTS : 0),
   };
 }
 
@@ -56,6 +57,7 @@ export type Checks = [
   Expect<Same<ValueOf<Readdirx['none']>, ReaddirxResult<string[]>>>,
   Expect<Same<ValueOf<Readdirx['buffers']>, ReaddirxResult<DirEntry<Buffer>[]>>>,
   Expect<Same<ValueOf<Readdirx['unknown']>, ReaddirxResult<string[] | DirEntry<string>[]>>>,
+  Expect<Same<ValueOf<Readdirx['either']>, ReaddirxResult<string[] | DirEntry<string>[]>>>,
 ];
 
 // @ts-expect-error: StatOptions (for fs.Stats) cannot ask for bigint, whose value would not be Stats.

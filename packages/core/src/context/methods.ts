@@ -25,9 +25,12 @@ import type { NameEncoding, PathLike } from '../validate.js';
  */
 export type ReaddirxEntries<F extends number, N extends string | Buffer = string> = number extends F
   ? N[] | DirEntry<N>[]
-  : `${F}` extends `${string}${1 | 3 | 5 | 7 | 9}`
-    ? DirEntry<N>[]
-    : N[];
+  : // Distributes over a union of literals (`0 | 1`): each gives its own kind.
+    F extends unknown
+    ? `${F}` extends `${string}${1 | 3 | 5 | 7 | 9}`
+      ? DirEntry<N>[]
+      : N[]
+    : never;
 
 /** A name in encoding `E`: a Buffer for `'buffer'`, else a string. */
 export type NameOf<E extends NameEncoding> = E extends 'buffer' ? Buffer : string;
