@@ -30,7 +30,7 @@ function underscoreMembers(file: string): string[] {
 }
 
 // `aio_group` is the context's own `group()`: a method, not an operation of the registry.
-const kContextMethods = new Set(['group']);
+const kContextMethods = new Set(['group', 'flush', 'maxParallel', 'nreqs', 'nready', 'npending']);
 
 /** `[perl name, method]` for every row of the README's IO::AIO table that names an operation `aio.<method>`. */
 function readmeCounterparts(): [string, string][] {
@@ -38,7 +38,7 @@ function readmeCounterparts(): [string, string][] {
   const table = readme.slice(readme.indexOf('## IO::AIO 4.8, function by function'));
   const rows: [string, string][] = [];
   for (const line of table.split('\n')) {
-    const row = /^\| `(?:IO::AIO::)?(aio_\w+)[^|]*\| `aio\.(\w+)/.exec(line);
+    const row = /^\| `(?:IO::AIO::(?=aio_))?((?:IO::AIO::)?\w+)[^|]*\| `aio\.(\w+)/.exec(line);
     if (row && !kContextMethods.has(row[2] as string)) rows.push([row[1] as string, row[2] as string]);
   }
   return rows.sort();
