@@ -25,8 +25,10 @@ export {
   type ReaddirxEntries,
 } from './context/context.js';
 export { type OperationInfo, operations } from './context/operation-list.js';
+export { major, makedev, minor } from './devices.js';
 export { AbortError, type SystemError } from './errors.js';
 export { releaseFd } from './fd-budget.js';
+export { type BackendName, NativePoolControls, pool } from './native-pool.js';
 export {
   MADV_DONTNEED,
   MADV_NORMAL,
