@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { interpScript, nodeScript, runChild } from '../lib/child.mjs';
 import { targetRow } from '../lib/compare.mjs';
-import { defaultBackend, onDefault, withFsTwin } from '../lib/ioaio.mjs';
+import { defaultBackend, onDefault, onFs, withFsTwin } from '../lib/ioaio.mjs';
 import { checkBackend, field } from '../lib/rounds.mjs';
 import { costCells, spreadCells } from '../lib/rows.mjs';
 import { median, pairedRatio } from '../lib/stats.mjs';
@@ -140,12 +140,13 @@ export async function run({ rounds, fixture, log = () => {}, peersOnly = false }
   if (!peersOnly) {
     for (const { input, runs } of measured) {
       const vsRm = pairedRatio(field(runs.get(kIoaio), 'ms'), field(runs.get(kRm), 'ms'));
+      const fsVsRm = pairedRatio(field(runs.get(onFs(kIoaioBase)), 'ms'), field(runs.get(kRm), 'ms'));
       targets.push(
         targetRow(
           'rmtree',
           `aio.rmtree within 1.2× rm -rf: ${input.label} (${defaultBackend})`,
           Number.isFinite(vsRm) ? vsRm <= 1.2 : null,
-          `${ratio(vsRm)}× rm -rf`,
+          `${ratio(vsRm)}× rm -rf (node:fs backend: ${ratio(fsVsRm)}×)`,
         ),
       );
     }
