@@ -84,6 +84,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     fmt(queued(name, base)),
     ...(base ? versus(name, queued) : kPeers.map(() => '')),
     fmt(median(field(runs.get(name), 'ms'))),
+    fmt(median(field(runs.get(name), 'cpuMs'))),
   ]);
   const headers = [
     'contender',
@@ -92,6 +93,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     'bytes/req queued',
     ...kPeers.map(([, short]) => `queued × ${short}`),
     'run ms',
+    'CPU ms (whole process)',
   ];
   const note =
     '"bytes/req queued": RSS right after the issuing loop minus RSS before it, over the requests; ' +

@@ -53,6 +53,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
       fmt(median(field(runs.get(c.name), 'runUsPerReq')), 2),
       ratio(pairedOf(runs, c.name, name(c.op, kSizes[0]), 'usPerReq')),
       fmt(median(field(runs.get(c.name), 'maxRssKiB')) / 1024),
+      fmt(median(field(runs.get(c.name), 'cpuMs'))),
     ];
   });
   const headers = [
@@ -64,6 +65,7 @@ export async function run({ rounds, fixture, log, peersOnly = false }) {
     'of which running µs',
     `× ${fmt(kSizes[0])} (paired)`,
     'peak RSS MiB',
+    'CPU ms (whole process)',
   ];
   const targets = kOps.map(([op]) => {
     const r = pairedOf(runs, name(op, 1_000_000), name(op, 10_000), 'usPerReq');
