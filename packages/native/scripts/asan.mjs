@@ -1,4 +1,5 @@
-// Builds the AddressSanitizer variant of the addon and runs the native tests on it.
+// Builds the AddressSanitizer variant of the addon and runs the native tests, and core's
+// conformance and robustness tests on the native backend, on it.
 // usage: node packages/native/scripts/asan.mjs [vitest file filters...]
 // Node itself is not instrumented: the sanitizer's runtime is preloaded, and leak
 // detection is off because Node does not free everything at exit.
@@ -31,10 +32,19 @@ const env = {
   ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=1',
   IOAIO_NATIVE_ADDON: path.join(kPackageDir, 'build', 'ioaio_native-asan.node'),
 };
+// The pool's own tests, and core's conformance and robustness tests on the native backend.
+const kDefaultFilters = [
+  'test/native/',
+  'test/core/catalogue/conformance.test.ts',
+  'test/core/backend.test.ts',
+  'test/core/composite/copy-native.test.ts',
+  'test/reliability/native-backend.test.ts',
+];
 const filters = process.argv.slice(2);
 const vitest = path.join(kRepoDir, 'node_modules', 'vitest', 'vitest.mjs');
-step(process.execPath, [vitest, 'run', ...(filters.length ? filters : ['test/native/'])], {
+const args = ['run', '--project', 'default', ...(filters.length ? filters : kDefaultFilters)];
+step(process.execPath, [vitest, ...args], {
   cwd: kRepoDir,
   env,
 });
-console.log('asan: native tests passed on the AddressSanitizer build');
+console.log('asan: native and native-backend tests passed on the AddressSanitizer build');
