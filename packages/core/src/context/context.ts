@@ -1,21 +1,32 @@
+import { selectPool } from '../backend-select.js';
 import { invalidThis } from '../errors.js';
 import { budgetFor, validateMaxOpenFds } from '../fd-budget.js';
 import { AioGroup, type GroupOptions } from '../group.js';
+import type { BackendName } from '../native-pool.js';
 import type { CompositeOperation, SingleOperation } from '../operation.js';
 import { AioQueue, type QueueOptions } from '../queue.js';
 import { AioRequest, type RequestCallback, type RequestOptions } from '../request.js';
-import { kDefaultMaxParallel, Scheduler, validateMaxParallel } from '../scheduler.js';
 import {
-  validateFunction,
-  validateObject,
-  validatePriority,
-  validateSignal,
-} from '../validate.js';
+  kDefaultMaxParallel,
+  kDefaultNativeMaxParallel,
+  Scheduler,
+  validateMaxParallel,
+} from '../scheduler.js';
+import { validateFunction, validateObject, validatePriority, validateSignal } from '../validate.js';
 import type { OperationMethods } from './methods.js';
 import { registryEntries } from './registry.js';
 
 /** Options of {@link createAio}. */
 export interface AioOptions {
+  /**
+   * Which engine runs the requests: `'native'`, the addon's own thread pool
+   * (IO::AIO's engine: priorities in the pool, Linux-only requests), or
+   * `'fs'`, `node:fs` on libuv's pool. Default: the environment variable
+   * `IOAIO_BACKEND` when set, else native where it can run. Asking for
+   * native where it cannot run throws `ERR_AIO_BACKEND_UNAVAILABLE`.
+   * @default 'auto'
+   */
+  backend?: 'native' | 'fs' | 'auto' | undefined;
   /**
    * How many requests of this context may be in libuv's thread pool at once;
    * 0 pauses execution. Integer 0..1024.
@@ -86,15 +97,27 @@ export class AioContext {
 
   constructor(options?: AioOptions) {
     if (options !== undefined) validateObject(options, 'options');
+    const pool = selectPool(options?.backend);
     const maxParallel =
       options?.maxParallel === undefined
-        ? kDefaultMaxParallel
+        ? pool === null
+          ? kDefaultMaxParallel
+          : kDefaultNativeMaxParallel
         : validateMaxParallel(options.maxParallel, 'options.maxParallel');
     const maxOpenFds =
       options?.maxOpenFds === undefined
         ? undefined
         : validateMaxOpenFds(options.maxOpenFds, 'options.maxOpenFds');
-    this.#scheduler = new Scheduler(maxParallel, null, budgetFor(maxOpenFds));
+    this.#scheduler = new Scheduler(maxParallel, pool, budgetFor(maxOpenFds));
+  }
+
+  /**
+   * The engine this context's requests run on: `'native'` (the addon's pool)
+   * or `'fs'` (`node:fs` on libuv's pool). Requests an operation cannot make
+   * natively still run on `node:fs`; the README's table says which.
+   */
+  get backend(): BackendName {
+    return this.#scheduler.pool === null ? 'fs' : 'native';
   }
 
   /**
