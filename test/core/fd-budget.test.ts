@@ -1,4 +1,4 @@
-import { closeSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type AioContext, createAio, DirStream, releaseFd } from '@ioaio/core';
 import { describe, expect, test } from 'vitest';
@@ -10,7 +10,7 @@ import {
 } from '../../packages/core/src/fd-budget.js';
 import { gate } from '../helpers/gate.js';
 import { counters, kIdle } from '../helpers/requests.js';
-import { openFdCount, tempDir } from '../helpers/tmp.js';
+import { listTree, openFdCount, tempDir } from '../helpers/tmp.js';
 import { turns, until } from '../helpers/turns.js';
 
 /** `count` files with distinct contents in a fresh directory. */
@@ -282,6 +282,34 @@ describe('maxOpenFds: composites', () => {
     expect(ctx.nready).toBe(0);
     await ctx.close(await open);
     await ctx.close(held[1] as number);
+    await expectClean(ctx, fdsBefore);
+  });
+
+  test('copytree, a walk and rmtree finish on a budget of 4: their streams and copies wait their turn', async () => {
+    const fdsBefore = openFdCount();
+    const ctx = createAio({ maxOpenFds: 4 });
+    const src = tempDir('ioaio-fd-budget-tree-');
+    const want: string[] = [];
+    for (let d = 0; d < 12; d++) {
+      mkdirSync(join(src, `d${d}`, 'inner'), { recursive: true });
+      for (let f = 0; f < 10; f++) {
+        const rel = `d${d}/${f % 2 === 0 ? '' : 'inner/'}f${f}`;
+        writeFileSync(join(src, rel), `${rel}\n`.repeat(f));
+        want.push(`${rel} ${`${rel}\n`.repeat(f)}`);
+      }
+    }
+    const dst = join(tempDir('ioaio-fd-budget-tree-'), 'copy');
+    const [copied, walked] = await Promise.all([ctx.copytree(src, dst), ctx.walk(src)]);
+    expect([copied, walked]).toEqual([
+      { files: 120, dirs: 25, symlinks: 0, skipped: 0 },
+      { dirs: 24, nondirs: 120 },
+    ]);
+    const got = listTree(dst)
+      .filter((rel) => !rel.endsWith('/'))
+      .map((rel) => `${rel} ${readFileSync(join(dst, rel), 'latin1')}`);
+    expect(got).toEqual(want.sort());
+    await ctx.rmtree(dst);
+    expect(readdirSync(dirname(dst))).toEqual([]);
     await expectClean(ctx, fdsBefore);
   });
 
