@@ -39,8 +39,12 @@ export function gate(ctx: AioContext, options?: RequestOptions<number>): Gate {
     release() {
       if (request.state !== 'execute') throw new Error(`gate released in state ${request.state}`);
       unreleased.delete(entry);
-      unblock(fifo);
-      return settled;
+      // Platform: the native backend hands requests to its pool once per tick (a microtask), so the
+      // blocking open of the write end waits one microtask: before that, no reader would ever come.
+      return Promise.resolve().then(() => {
+        unblock(fifo);
+        return settled;
+      });
     },
   };
 }
