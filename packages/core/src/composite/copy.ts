@@ -270,14 +270,20 @@ class Copy {
     this.#nextExtent(0, size);
   }
 
+  /**
+   * Copies [from, from + length). A short count is asked again for the rest, so a failure that
+   * stopped the kernel part way (ENOSPC, EIO) is reported as itself; no progress at all means the
+   * source ended early.
+   */
   #copyExtent(from: number, length: number, then: () => void): void {
     this.#group.add(
       this.#aio.copyRange(this.#srcFd, from, this.#tempFd, from, length, {
         priority: this.#priority,
         callback: (err, copied) => {
           if (err !== null) return this.#fail(err);
-          if (copied !== length) return this.#fail(shortCopy(from + copied, Number(this.#source?.size)));
-          then();
+          if (copied === length) return then();
+          if (copied === 0) return this.#fail(shortCopy(from, Number(this.#source?.size)));
+          this.#copyExtent(from + copied, length - copied, then);
         },
       }),
     );
