@@ -38,5 +38,7 @@ export function minor(dev: number | bigint): number {
 export function makedev(majorNumber: number, minorNumber: number): number {
   const ma = BigInt(validateInteger(majorNumber, 'major', 0, 0xffffffff));
   const mi = BigInt(validateInteger(minorNumber, 'minor', 0, 0xffffffff));
-  return Number(((ma & 0xfffn) << 8n) | ((ma & 0xfffff000n) << 32n) | (mi & 0xffn) | ((mi & 0xffffff00n) << 12n));
+  return Number(
+    ((ma & 0xfffn) << 8n) | ((ma & 0xfffff000n) << 32n) | (mi & 0xffn) | ((mi & 0xffffff00n) << 12n),
+  );
 }

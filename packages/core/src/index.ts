@@ -10,6 +10,8 @@ export {
 } from './catalogue/directories.js';
 export type { StatOptions } from './catalogue/metadata.js';
 export type { NameOptions } from './catalogue/names.js';
+export type { MemoryLike } from './catalogue/native-memory.js';
+export type { FiemapExtent } from './catalogue/native-only.js';
 export type { CopytreeOptions, CopytreeProgress, CopytreeResult } from './composite/copytree.js';
 export { AioWorkingDirectory } from './composite/index.js';
 export { joinPath, type PathBytes, stripTrailingSlashes } from './composite/path.js';
@@ -28,7 +30,7 @@ export { type OperationInfo, operations } from './context/operation-list.js';
 export { major, makedev, minor } from './devices.js';
 export { AbortError, type SystemError } from './errors.js';
 export { releaseFd } from './fd-budget.js';
-export { type BackendName, NativePoolControls, pool } from './native-pool.js';
+export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
 export {
   MADV_DONTNEED,
   MADV_NORMAL,
@@ -54,9 +56,7 @@ export {
   PROT_READ,
   PROT_WRITE,
 } from './mmap.js';
-export type { MemoryLike } from './catalogue/native-memory.js';
-export type { FiemapExtent } from './catalogue/native-only.js';
-export { AioGroup, type GroupMember, type GroupOptions } from './group.js';
+export { type BackendName, NativePoolControls, pool } from './native-pool.js';
 export {
   AioQueue,
   type QueueAddOptions,

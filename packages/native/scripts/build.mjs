@@ -7,9 +7,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const kPackageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const kSources = ['binding.c', 'submit.c', 'module.c', 'pool.c', 'ops.c', 'ops_fd.c', 'ops_mem.c', 'mapping.c'].map((f) =>
-  path.join(kPackageDir, 'src', 'c', f),
-);
+const kSources = [
+  'binding.c',
+  'submit.c',
+  'module.c',
+  'pool.c',
+  'ops.c',
+  'ops_fd.c',
+  'ops_mem.c',
+  'mapping.c',
+].map((f) => path.join(kPackageDir, 'src', 'c', f));
 const kBuildDir = path.join(kPackageDir, 'build');
 const kReasonFile = path.join(kBuildDir, 'unavailable.txt');
 const asan = process.argv.includes('--asan');
