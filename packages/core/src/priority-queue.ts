@@ -66,6 +66,11 @@ export class PriorityQueue<T extends QueueEntry> {
     return entry;
   }
 
+  /** The highest priority with an entry, or -Infinity when the queue is empty. */
+  highestPriority(): number {
+    return this.#mask === 0 ? Number.NEGATIVE_INFINITY : 31 - Math.clz32(this.#mask) + kMinPriority;
+  }
+
   /** Removes a queued entry (the caller knows it is queued, at that priority). */
   remove(entry: T, priority: number): void {
     this.#unlink(entry, priority - kMinPriority);

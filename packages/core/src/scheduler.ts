@@ -105,6 +105,9 @@ export const kDefaultMaxParallel = 8;
  */
 export const kDefaultNativeMaxParallel = 256;
 
+/** Native backend: how many requests may overtake a full window (see Scheduler's #overtakes). */
+const kOvertakeSlots = 16;
+
 /** `maxParallel` as given, or `ERR_OUT_OF_RANGE` / `ERR_INVALID_ARG_TYPE`. */
 export function validateMaxParallel(value: unknown, name = 'maxParallel'): number {
   return validateInteger(value, name, 0, kMaxParallelLimit);
@@ -172,7 +175,7 @@ export class Scheduler {
   }
 
   #submit(req: SchedulableRequest): void {
-    if (this.nready === this.#parked && this.nexecute < this.#maxParallel) {
+    if ((this.nready === this.#parked && this.nexecute < this.#maxParallel) || this.#overtakes(req)) {
       this.nexecute++;
       starting = this;
       startRequest(req);
@@ -180,6 +183,23 @@ export class Scheduler {
       this.#queue.push(req, req.priority);
       this.nready++;
     }
+  }
+
+  /**
+   * Native backend: the pool orders its own queue by priority, so a request
+   * above everything waiting in this context's queue does not wait for a free
+   * slot (the next result chunk): it goes to the pool at once and runs ahead
+   * of the lower-priority requests there. At most kOvertakeSlots such
+   * requests beyond maxParallel; maxParallel 0 still holds everything.
+   */
+  #overtakes(req: SchedulableRequest): boolean {
+    return (
+      this.pool !== null &&
+      this.#maxParallel !== 0 &&
+      this.nready > this.#parked &&
+      req.priority > this.#queue.highestPriority() &&
+      this.nexecute < this.#maxParallel + kOvertakeSlots
+    );
   }
 
   /**
