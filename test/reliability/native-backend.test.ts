@@ -44,6 +44,12 @@ describe.runIf(kNative)('the engine on the native backend, in child processes', 
     expect(child('workers')).toEqual({ status: 0, signal: null, json: { terminated: 20 } });
   });
 
+  test('mlockall locks the process as the kernel reports it (VmLck), munlockall unlocks it', () => {
+    // Under the AddressSanitizer runtime (pnpm test:asan) mlockall is a no-op.
+    const sanitized = /libasan/.test(process.env.LD_PRELOAD ?? '');
+    expect(child('mlockall')).toEqual({ status: 0, signal: null, json: { locked: !sanitized, after: 0 } });
+  });
+
   test('process.exit() while a pool thread is blocked opening a FIFO does not hang', () => {
     expect(child('fifoExit')).toEqual({ status: 3, signal: null, json: undefined });
   });

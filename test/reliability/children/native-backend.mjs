@@ -1,7 +1,7 @@
 // The engine on the native backend in a fresh process: how it ends. argv: MODE DIR.
 // Prints one JSON line (when the mode gets that far), which the test asserts whole.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -53,6 +53,14 @@ const modes = {
     const codes = await Promise.all(workers.map((w) => w.terminate()));
     await aio.stat(file); // the main thread's pool still works
     console.log(JSON.stringify({ terminated: codes.length }));
+  },
+  mlockall: async () => {
+    // In a child of its own: a locked process makes V8's madvise fail, which Node 22 does not survive.
+    const vmLck = () => Number(/^VmLck:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1]);
+    await aio.mlockall(1 | 4); // MCL_CURRENT | MCL_ONFAULT: locked as pages are touched, none faulted in now
+    const locked = vmLck() > 0;
+    await aio.munlockall();
+    console.log(JSON.stringify({ locked, after: vmLck() }));
   },
   fifoExit: () => {
     const fifo = join(dir, 'fifo');
