@@ -644,7 +644,7 @@ describe('feeder', () => {
   });
 
   test('raising the limit of a paused group whose feeder has nothing left finishes the group', async () => {
-    const ctx = createAio();
+    const ctx = createAio({ maxParallel: 1 }); // the two fed nops finish in order
     const events: string[] = [];
     const grp = ctx.group({ callback: () => events.push('group') });
     const items = ['a', 'b'];
