@@ -106,7 +106,7 @@ describe('finishing', () => {
   });
 
   test('an empty group with no feeder finishes on the next turn, not before', async () => {
-    const ctx = createAio();
+    const ctx = createAio({ maxParallel: 1 }); // the two fed nops finish in order
     const events: string[] = [];
     const grp = ctx.group({ callback: () => events.push('group') });
     expect(grp.state).toBe('execute');
