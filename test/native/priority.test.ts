@@ -114,8 +114,18 @@ describe.skipIf(unavailable !== undefined)('native pool cancel', () => {
     p.flush();
     spinUntil(() => p.counters().nexecute === 1);
     const cancelled = p.cancel(id);
-    // Platform: a non-blocking open of the write end succeeds once a reader waits.
-    const writer = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    // Platform: a non-blocking open of the write end succeeds once a reader waits, and fails with
+    // ENXIO before: the worker counts as executing a moment before it enters open(2).
+    let writer = -1;
+    spinUntil(() => {
+      try {
+        writer = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+        return false;
+      }
+    });
     const [errno, fd] = await opened;
     closeSync(writer);
     closeSync(fd);
