@@ -203,7 +203,7 @@ interface NativeModule {
 }
 
 /** Threads of the process's native pool at start (IO::AIO starts with 4 as well). */
-export const kDefaultThreads = 4;
+const kDefaultThreads = 4;
 
 let loadedPool: NativePoolLike | null = null;
 let unavailableReason: string | null = null;
