@@ -130,9 +130,10 @@ it('EACCES as an unprivileged user: scandir, walk and rmtree reject clearly and 
     leaked: [],
     escaped: [],
   });
-  // rmtree tries everything and rejects with the first EACCES it met, which is one of these three
-  // (it reads directories in chunks, through opendir).
+  // rmtree tries everything and rejects with the first EACCES it met, which is one of these
+  // (it opens each directory, O_NOFOLLOW, through its parent's descriptor, then reads it in chunks).
   expect([
+    eacces('open', 'locked'),
     eacces('opendir', 'locked'),
     eacces('unlink', 'sealed/pinned.txt'),
     eacces('rmdir', 'sealed/inner'),

@@ -1,8 +1,10 @@
 import { unwatchSignal, watchSignal } from './abort.js';
 import { AbortError, invalidArgType, isAbortError } from './errors.js';
+import type { FdBudget } from './fd-budget.js';
 import type { NativeRunner } from './native-pool.js';
 import { QueueEntry } from './priority-queue.js';
 import {
+  fdBudgetOf,
   requestDone,
   requestExecuted,
   type SchedulableRequest,
@@ -152,6 +154,7 @@ function reportUncaught(error: unknown): void {
 
 // Handed out by the class's static block: module functions over its private members.
 let parentOf: (req: AioRequest<unknown>) => AioRequest<unknown> | null;
+let hostOf: (req: AioRequest<unknown>) => Scheduler;
 let setParent: (req: AioRequest<unknown>, group: AioRequest<unknown> | null) => void;
 let deliver: (req: AioRequest<unknown>, err: unknown, value: unknown) => void;
 let cancelReason: (req: AioRequest<unknown>) => unknown;
@@ -193,6 +196,7 @@ export class AioRequest<T = unknown> extends QueueEntry implements PromiseLike<T
   static {
     setRequestStarter((req) => (req as AioRequest<unknown>).#start());
     parentOf = (req) => req.#parent;
+    hostOf = (req) => req.#host;
     setParent = (req, group) => {
       req.#parent = group;
     };
@@ -550,4 +554,9 @@ export function commitRequest(req: AioRequest<unknown>): boolean {
  */
 export function reopenRequest(req: AioRequest<unknown>): void {
   reopen(req);
+}
+
+/** The descriptor budget of the context `req` belongs to (null: none); composites size what they hold by it. */
+export function requestFdBudget(req: AioRequest<unknown>): FdBudget | null {
+  return fdBudgetOf(hostOf(req));
 }

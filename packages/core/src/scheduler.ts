@@ -35,6 +35,11 @@ export function startingFdBudget(): FdBudget | null {
   return starting === null ? null : budgetOf(starting);
 }
 
+/** The fd budget of a scheduler's requests, or null when it has none. */
+export function fdBudgetOf(host: Scheduler): FdBudget | null {
+  return budgetOf(host);
+}
+
 /**
  * For an operation's `run`, called synchronously as it starts: takes `units`
  * of `budget` and calls `proceed` now; or, when too few are free, gives the

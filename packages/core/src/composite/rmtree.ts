@@ -1,10 +1,11 @@
-import { constants, type Stats } from 'node:fs';
+import { constants, existsSync, type Stats } from 'node:fs';
 import { DirStream } from '../catalogue/dir-stream.js';
 import type { DirEntry } from '../catalogue/directories.js';
 import type { AioContext } from '../context/context.js';
 import { systemError } from '../errors.js';
 import { type AioGroup, addCleanup, failGroup, type GroupOptions, setFeeder } from '../group.js';
 import { composite } from '../operation.js';
+import { type AioRequest, requestFdBudget } from '../request.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { joinPath, type PathBytes, stripTrailingSlashes } from './path.js';
 
@@ -15,9 +16,7 @@ import { joinPath, type PathBytes, stripTrailingSlashes } from './path.js';
  * and 16 keeps the default context's 8 slots fed while holding little.
  */
 const kLimit = 16;
-/** Directories being read at once: the bound on the directory descriptors one rmtree holds. */
-const kMaxOpenDirs = 4;
-/** Entries one chunk of a directory holds: with kMaxOpenDirs, the bound on names held from streams. */
+/** Entries one chunk of a directory holds: the bound on names held from its stream. */
 const kChunkEntries = 1024;
 /**
  * Subdirectory names one directory may hold before its reading pauses: the directory is closed,
@@ -25,61 +24,60 @@ const kChunkEntries = 1024;
  * directory of millions of subdirectories, at the cost of a re-read per pause.
  */
 const kMaxHeldSubdirs = 4096;
+/**
+ * Ancestors of the directory being emptied that keep their descriptor, at most (fewer on a small fd
+ * budget). Perf: going back up one level then costs no request; a farther ancestor is reopened
+ * through `..` of its child (and checked) when the removal climbs back to it.
+ */
+const kMaxHeldAncestors = 4;
+/** Descriptors the removal needs besides its held ancestors: the directory, its stream, one more. */
+const kWorkingFds = 3;
+
+/** A subdirectory is opened like this: a symlink or a non-directory swapped in is refused by the kernel. */
+const kDownFlags = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+/** `..` of a directory (a symlink is not possible there; the identity check does the rest). */
+const kUpFlags = constants.O_RDONLY | constants.O_DIRECTORY;
 
 /**
- * Platform: paths longer than PATH_MAX (4096 bytes) fail with ENAMETOOLONG, and Node has no *at()
- * calls. On Linux, a directory deeper than this many bytes of path is opened (O_DIRECTORY |
- * O_NOFOLLOW) and what lies under it is named through `/proc/self/fd/N/`, so any depth works.
+ * Platform: on Linux a name under an open directory is given to the kernel as `/proc/self/fd/N/name`,
+ * which it resolves through descriptor N exactly as `openat(N, name)` would: Node has no *at()
+ * calls. Elsewhere names are built from the directory's path (the race below stays open there).
  */
-const kAnchorPathBytes = 3072;
-const kAnchorFlags = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
-const kCanAnchor = process.platform === 'linux';
+const kProcFd = process.platform === 'linux' && existsSync('/proc/self/fd') ? '/proc/self/fd/' : null;
 
 const kNoEntries: DirEntry<Buffer>[] = [];
 
-/** One directory of the tree, from when it is found until its rmdir. */
-interface DirTask {
-  readonly parent: DirTask | null;
-  /** How it is named for its own rmdir. */
-  readonly path: PathBytes;
-  /** How what lies under it is named: its path, or `/proc/self/fd/N` once anchored. */
-  base: PathBytes;
-  /** The descriptor that anchors a deep directory, or -1. */
-  anchor: number;
-  /** Open while this directory is being read (one pass). */
-  stream: DirStream | null;
-  /** The chunk being issued, from `next` on. */
-  chunk: DirEntry<Buffer>[];
-  next: number;
-  /** Subdirectories found in this pass, not yet handed to the stack. */
+/** One directory of the tree: the one being emptied, and the chain of its ancestors. */
+interface Dir {
+  readonly parent: Dir | null;
+  /** Its name in the parent; the root has none. */
+  readonly name: Buffer | null;
+  /** Its path, kept only where names cannot go through descriptors (no /proc). */
+  readonly path: PathBytes | null;
+  /** Its descriptor (opened with O_NOFOLLOW below the root), or -1 while it holds none. */
+  fd: number;
+  /** Who it is: checked when it is reopened through a child's `..`. */
+  dev: number;
+  ino: number;
+  /** Subdirectories found by the current pass, not yet entered. */
   subdirs: Buffer[];
-  /** Its own requests not finished (chunk reads, unlinks, probes, the rmdir). */
-  inFlight: number;
-  /** Subdirectories handed to the stack and not finished. */
-  children: number;
-  /** The current pass has read all it will: the end, a failed read, or a pause. */
-  passRead: boolean;
   /** The pass stopped at kMaxHeldSubdirs: read again once those are removed. */
   paused: boolean;
-  /** Something was removed in this pass (worth a re-read on ENOTEMPTY). */
+  /** Something was removed since its last pass began (worth another pass on ENOTEMPTY). */
   progress: boolean;
   /** Something in it could not be removed: it is not rmdir'ed, and neither are its parents. */
   failed: boolean;
 }
 
-function newTask(parent: DirTask | null, path: PathBytes): DirTask {
+function newDir(parent: Dir | null, name: Buffer | null, path: PathBytes | null, fd: number, st: Stats): Dir {
   return {
     parent,
+    name,
     path,
-    base: path,
-    anchor: -1,
-    stream: null,
-    chunk: kNoEntries,
-    next: 0,
+    fd,
+    dev: st.dev,
+    ino: st.ino,
     subdirs: [],
-    inFlight: 0,
-    children: 0,
-    passRead: false,
     paused: false,
     progress: false,
     failed: false,
@@ -92,28 +90,44 @@ function lastComponent(path: PathBytes): string {
   return text.slice(text.lastIndexOf('/') + 1);
 }
 
+/** How the root's path and every name below it read in errors: the path a user gave, joined. */
+function shownPath(root: PathBytes, dir: Dir, name: Buffer | null): string {
+  const names: Buffer[] = name === null ? [] : [name];
+  for (let d: Dir | null = dir; d !== null && d.name !== null; d = d.parent) names.push(d.name);
+  let path = root;
+  for (let i = names.length - 1; i >= 0; i--) path = joinPath(path, names[i] as Buffer);
+  return String(path);
+}
+
 /**
- * One removal: an explicit stack of directories found and not started (so JS recursion never grows
- * with the tree's depth), at most kMaxOpenDirs of them read at once in chunks, their entries unlinked
- * and their subdirectories pushed, each rmdir'ed once everything under it is gone. All requests go
- * through the group's feeder, at most its limit at once.
+ * One removal, one directory at a time, depth first, as `rm -rf` does: the directory being emptied is
+ * open, its entries are unlinked many at once through its descriptor, and its subdirectories are
+ * entered one by one through it with O_NOFOLLOW. So every name the removal touches is resolved
+ * inside a directory it holds open: a directory swapped for a symlink is never followed, and a tree
+ * renamed meanwhile is followed to where it went. Climbing back up, a parent whose descriptor was
+ * given up is reopened through `..` and must be the same directory (device and inode), else the
+ * removal stops. JS recursion never grows with the tree's depth; at most kMaxHeldAncestors + 3
+ * descriptors are held. All requests go through the group's feeder, at most its limit at once.
  */
 class TreeRemoval {
   readonly #aio: AioContext;
   readonly #group: AioGroup<void>;
   readonly #priority: number;
-  /** Found, not started: a stack, so the search goes deep first and the stack stays small. */
-  readonly #waiting: DirTask[] = [];
-  /** Open, wanting their next chunk. */
-  readonly #reads: DirTask[] = [];
-  /** With entries of a chunk not yet issued. */
-  readonly #work: DirTask[] = [];
-  /** Emptied, ready for their rmdir. */
-  readonly #rmdirs: DirTask[] = [];
-  /** Those whose stream is open. */
-  readonly #open = new Set<DirTask>();
-  /** Those holding an anchor descriptor. */
-  readonly #anchors = new Set<DirTask>();
+  readonly #heldAncestors: number;
+  #root: PathBytes = '';
+  /** The directory being emptied, or climbed through. */
+  #cur: Dir | null = null;
+  /** Its stream while a pass reads it. */
+  #stream: DirStream | null = null;
+  #reading = false;
+  #chunk: DirEntry<Buffer>[] = kNoEntries;
+  #next = 0;
+  /** Entry requests of the current directory not finished (unlinks, probes). */
+  #inFlight = 0;
+  /** The next directory-level request (open, stat, rmdir…), issued by the feeder; one at a time. */
+  #step: (() => void) | null = null;
+  /** Every directory holding a descriptor, so a cancel can close them all. */
+  readonly #open = new Set<Dir>();
   #firstError: unknown = undefined;
   #stopped = false;
 
@@ -121,22 +135,21 @@ class TreeRemoval {
     this.#aio = aio;
     this.#group = group;
     this.#priority = group.priority;
+    const budget = requestFdBudget(group);
+    const spare = budget === null ? kMaxHeldAncestors : Math.floor(budget.size / 2) - kWorkingFds;
+    this.#heldAncestors = Math.max(0, Math.min(kMaxHeldAncestors, spare));
   }
 
-  /** refuseDotRoot → lstatRoot → refuseSymlinkRoot → the removal proper. */
+  /** refuseDotRoot → lstatRoot → refuseSymlinkRoot → openRoot → the removal proper. */
   start(path: PathBytes): void {
     const root = stripTrailingSlashes(path);
     if (this.#refuseDotRoot(path, root)) return;
+    this.#root = root;
     // Set first, so a caller's limit(0) (a pause) made after the call is kept.
     this.#group.limit(kLimit);
-    this.#group.add(
-      this.#aio.lstat(root, {
-        priority: this.#priority,
-        callback: (err, st) => {
-          if (!this.#refuseSymlinkRoot(root, err, st)) this.#startRemoval(root);
-        },
-      }),
-    );
+    this.#group.signal.addEventListener('abort', () => this.#stop(), { once: true });
+    this.#step = () => this.#lstatRoot(root);
+    setFeeder(this.#group, () => this.#feed());
   }
 
   /** Invariant: nothing outside the tree the path names is removed; `.`, `..` and `/` name no such tree. */
@@ -152,6 +165,17 @@ class TreeRemoval {
     return true;
   }
 
+  #lstatRoot(root: PathBytes): void {
+    this.#add(
+      this.#aio.lstat(root, {
+        priority: this.#priority,
+        callback: (err, st) => {
+          if (!this.#refuseSymlinkRoot(root, err, st)) this.#step = () => this.#openRoot(root);
+        },
+      }),
+    );
+  }
+
   /** Invariant: a symlink root is never entered (its target lies outside the tree), nor a file. */
   #refuseSymlinkRoot(root: PathBytes, err: NodeJS.ErrnoException | null, st: Stats): boolean {
     if (err === null && st.isDirectory()) return false;
@@ -159,253 +183,346 @@ class TreeRemoval {
     return true;
   }
 
-  #startRemoval(root: PathBytes): void {
-    this.#group.signal.addEventListener('abort', () => this.#stop(), { once: true });
-    this.#waiting.push(newTask(null, root));
-    setFeeder(this.#group, () => this.#feed());
+  /** The root is opened with O_NOFOLLOW too: a symlink swapped in after the lstat is refused. */
+  #openRoot(root: PathBytes): void {
+    this.#openDir(root, kDownFlags, (err, fd) => {
+      if (err === null) return this.#identify(fd, (st) => this.#enter(newDir(null, null, root, fd, st)));
+      const swapped = err.code === 'ELOOP' || err.code === 'ENOTDIR';
+      failGroup(this.#group, swapped ? systemError('ENOTDIR', 'rmdir', String(root)) : err);
+    });
   }
 
-  /** Cancelled: no more requests, and every directory left open is closed now. */
+  /** Cancelled: no more requests, and every descriptor and stream still open is closed now. */
   #stop(): void {
     this.#stopped = true;
-    for (const task of this.#open) task.stream?.close();
-    this.#open.clear();
-    for (const task of this.#anchors) this.#releaseAnchor(task);
+    this.#step = null;
+    this.#stream?.close();
+    this.#stream = null;
+    for (const dir of this.#open) this.#release(dir);
   }
 
   /** The feeder: adds one request, or nothing when none can start now. */
   #feed(): void {
     while (!this.#stopped) {
-      const emptied = this.#rmdirs.pop();
-      if (emptied !== undefined) return this.#rmdir(emptied);
-      const reader = this.#reads.pop();
-      if (reader !== undefined) return this.#readChunk(reader);
-      const worker = this.#work.at(-1);
-      if (worker !== undefined) {
-        if (this.#issueNext(worker)) return;
+      const step = this.#step;
+      if (step !== null) {
+        this.#step = null;
+        return step();
+      }
+      if (this.#next < this.#chunk.length) {
+        if (this.#issueNext(this.#cur as Dir)) return;
         continue;
       }
-      const found = this.#open.size < kMaxOpenDirs ? this.#waiting.pop() : undefined;
-      if (found === undefined) return;
-      return this.#openDir(found);
+      if (this.#stream === null || this.#reading) return;
+      return this.#readChunk(this.#cur as Dir, this.#stream);
     }
   }
 
-  /** Starts a pass over a directory: its stream, after anchoring it if it lies too deep to name. */
-  #openDir(task: DirTask): void {
-    this.#open.add(task);
-    if (!kCanAnchor || task.anchor >= 0 || task.path.length <= kAnchorPathBytes) {
-      task.stream = new DirStream(task.base, { encoding: 'buffer', chunkEntries: kChunkEntries });
-      return this.#readChunk(task);
-    }
-    task.inFlight++;
-    this.#group.add(
-      this.#aio.open(task.path, kAnchorFlags, 0, {
+  #add(req: AioRequest<unknown>): void {
+    this.#group.add(req);
+  }
+
+  /** `name` under `dir`, as the kernel is given it: through the descriptor where it can be. */
+  #nameIn(dir: Dir, name: Buffer | string): PathBytes {
+    const base = kProcFd === null ? (dir.path as PathBytes) : `${kProcFd}${dir.fd}`;
+    return joinPath(base, name);
+  }
+
+  /** The directory itself, as the kernel is given it. */
+  #self(dir: Dir): PathBytes {
+    return kProcFd === null ? (dir.path as PathBytes) : `${kProcFd}${dir.fd}`;
+  }
+
+  #openDir(
+    path: PathBytes,
+    flags: number,
+    then: (err: NodeJS.ErrnoException | null, fd: number) => void,
+  ): void {
+    this.#add(
+      this.#aio.open(path, flags, 0, {
         priority: this.#priority,
-        callback: (err, fd) => this.#anchored(task, err, fd),
+        callback: (err, fd) => {
+          if (err === null && this.#stopped) return this.#closeFd(fd);
+          if (!this.#stopped) then(err, fd);
+        },
       }),
     );
   }
 
-  #anchored(task: DirTask, err: NodeJS.ErrnoException | null, fd: number): void {
-    task.inFlight--;
-    if (err === null) {
-      task.anchor = fd;
-      task.base = `/proc/self/fd/${fd}`;
-      this.#anchors.add(task);
-    }
-    if (this.#stopped) return this.#releaseAnchor(task);
-    if (err !== null) {
-      this.#note(task, err);
-      return this.#passRead(task);
-    }
-    task.stream = new DirStream(task.base, { encoding: 'buffer', chunkEntries: kChunkEntries });
-    this.#reads.push(task);
+  /** Its device and inode, from the descriptor just opened: who the directory is. */
+  #identify(fd: number, then: (st: Stats) => void): void {
+    this.#step = () =>
+      this.#add(
+        this.#aio.stat(fd, {
+          priority: this.#priority,
+          callback: (err, st) => {
+            if (this.#stopped) return this.#closeFd(fd);
+            if (err === null) return then(st);
+            this.#closeFd(fd);
+            this.#abandon(err);
+          },
+        }),
+      );
   }
 
-  /** Closes a directory's anchor; a clean-up, so it runs even when the removal is cancelled. */
-  #releaseAnchor(task: DirTask): void {
-    if (task.anchor < 0) return;
-    const fd = task.anchor;
-    task.anchor = -1;
-    this.#anchors.delete(task);
-    addCleanup(this.#group, this.#aio.close(fd, { priority: this.#priority }));
+  /** Starts a pass over `dir`: it becomes the current directory, its stream opens on its descriptor. */
+  #enter(dir: Dir): void {
+    this.#open.add(dir);
+    this.#cur = dir;
+    this.#stream = new DirStream(this.#self(dir), { encoding: 'buffer', chunkEntries: kChunkEntries });
   }
 
-  #readChunk(task: DirTask): void {
-    task.inFlight++;
-    this.#group.add(
-      this.#aio.readdirChunk(task.stream as DirStream, {
+  #readChunk(dir: Dir, stream: DirStream): void {
+    this.#reading = true;
+    this.#add(
+      this.#aio.readdirChunk(stream, {
         priority: this.#priority,
-        callback: (err, entries) => this.#chunkRead(task, err, entries as DirEntry<Buffer>[]),
+        callback: (err, entries) => this.#chunkRead(dir, err, entries as DirEntry<Buffer>[]),
       }),
     );
   }
 
-  #chunkRead(task: DirTask, err: NodeJS.ErrnoException | null, entries: DirEntry<Buffer>[]): void {
-    task.inFlight--;
+  #chunkRead(dir: Dir, err: NodeJS.ErrnoException | null, entries: DirEntry<Buffer>[]): void {
+    this.#reading = false;
     if (this.#stopped) return;
     if (err !== null) {
       // The stream closed itself: this pass ends with what it found.
-      this.#note(task, err);
-      return this.#passRead(task);
+      this.#note(dir, this.#relabel(err, dir, null));
+      return this.#passRead(dir);
     }
-    task.chunk = entries;
-    task.next = 0;
-    this.#work.push(task);
+    this.#chunk = entries;
+    this.#next = 0;
+    if (entries.length === 0) this.#chunkIssued(dir);
   }
 
-  /** Issues the next entry of the chunk on top of #work; false once the chunk is used up. */
-  #issueNext(task: DirTask): boolean {
-    const chunk = task.chunk;
-    while (task.next < chunk.length) {
-      const entry = chunk[task.next++] as DirEntry<Buffer>;
-      if (entry.type === 'dir') task.subdirs.push(entry.name);
-      else if (entry.type === 'unknown') return this.#probe(task, entry.name);
-      else return this.#unlink(task, entry.name);
+  /** Issues the next entry of the current chunk; false once the chunk is used up. */
+  #issueNext(dir: Dir): boolean {
+    const chunk = this.#chunk;
+    while (this.#next < chunk.length) {
+      const entry = chunk[this.#next++] as DirEntry<Buffer>;
+      if (entry.type === 'dir') dir.subdirs.push(entry.name);
+      else if (entry.type === 'unknown') return this.#probe(dir, entry.name);
+      else return this.#unlink(dir, entry.name);
     }
-    this.#work.pop();
-    task.chunk = kNoEntries;
-    this.#chunkIssued(task);
+    this.#chunkIssued(dir);
     return false;
   }
 
-  /** The chunk is issued: read on, or pause at kMaxHeldSubdirs, or end the pass. */
-  #chunkIssued(task: DirTask): void {
-    const stream = task.stream as DirStream;
-    if (stream.ended) return this.#passRead(task);
-    if (task.subdirs.length < kMaxHeldSubdirs) {
-      this.#reads.push(task);
-      return;
-    }
+  /** The chunk is issued: read on (the feeder does), or pause at kMaxHeldSubdirs, or end the pass. */
+  #chunkIssued(dir: Dir): void {
+    this.#chunk = kNoEntries;
+    this.#next = 0;
+    const stream = this.#stream as DirStream;
+    if (stream.ended) return this.#passRead(dir);
+    if (dir.subdirs.length < kMaxHeldSubdirs) return;
     stream.close();
-    task.paused = true;
-    this.#passRead(task);
+    dir.paused = true;
+    this.#passRead(dir);
   }
 
-  /** The pass has read what it will: its subdirectories go on the stack. */
-  #passRead(task: DirTask): void {
-    this.#open.delete(task);
-    task.stream = null;
-    task.passRead = true;
-    for (const name of task.subdirs) this.#waiting.push(newTask(task, joinPath(task.base, name)));
-    task.children += task.subdirs.length;
-    task.subdirs = [];
-    this.#settle(task);
+  /** The pass has read what it will; once its entries are done, its subdirectories are entered. */
+  #passRead(dir: Dir): void {
+    this.#stream?.close();
+    this.#stream = null;
+    if (this.#inFlight === 0) this.#descendOrLeave(dir);
   }
 
-  #unlink(task: DirTask, name: Buffer): true {
-    task.inFlight++;
-    this.#group.add(
-      this.#aio.unlink(joinPath(task.base, name), {
+  #unlink(dir: Dir, name: Buffer): true {
+    this.#inFlight++;
+    this.#add(
+      this.#aio.unlink(this.#nameIn(dir, name), {
         priority: this.#priority,
-        callback: (err) => this.#entryDone(task, err),
+        callback: (err) => this.#entryDone(dir, name, err),
       }),
     );
     return true;
   }
 
   /** An entry of unknown type (a file system without d_type): lstat tells a directory from the rest. */
-  #probe(task: DirTask, name: Buffer): true {
-    task.inFlight++;
-    this.#group.add(
-      this.#aio.lstat(joinPath(task.base, name), {
+  #probe(dir: Dir, name: Buffer): true {
+    this.#inFlight++;
+    this.#add(
+      this.#aio.lstat(this.#nameIn(dir, name), {
         priority: this.#priority,
-        callback: (err, st) => this.#probed(task, name, err, st),
+        callback: (err, st) => {
+          if (err !== null || !st.isDirectory()) {
+            if (err === null) this.#unlink(dir, name);
+            return this.#entryDone(dir, name, err);
+          }
+          dir.subdirs.push(name);
+          this.#entryDone(dir, name, null);
+        },
       }),
     );
     return true;
   }
 
-  #probed(task: DirTask, name: Buffer, err: NodeJS.ErrnoException | null, st: Stats): void {
-    if (err !== null || !st.isDirectory()) {
-      if (err === null) this.#unlink(task, name);
-      return this.#entryDone(task, err);
-    }
-    if (!task.passRead) {
-      task.subdirs.push(name);
-    } else {
-      task.children++;
-      this.#waiting.push(newTask(task, joinPath(task.base, name)));
-    }
-    this.#entryDone(task, null);
-  }
-
-  #entryDone(task: DirTask, err: NodeJS.ErrnoException | null): void {
-    task.inFlight--;
+  #entryDone(dir: Dir, name: Buffer, err: NodeJS.ErrnoException | null): void {
+    this.#inFlight--;
     if (this.#stopped) return;
     // An entry that vanished meanwhile is as good as removed.
-    if (err === null) task.progress = true;
-    else if (err.code !== 'ENOENT') this.#note(task, err);
-    this.#settle(task);
+    if (err === null) dir.progress = true;
+    else if (err.code !== 'ENOENT') this.#note(dir, this.#relabel(err, dir, name));
+    if (this.#inFlight === 0 && this.#stream === null && this.#chunk === kNoEntries)
+      this.#descendOrLeave(dir);
   }
 
-  #rmdir(task: DirTask): void {
-    task.inFlight++;
-    this.#group.add(
-      this.#aio.rmdir(task.path, { priority: this.#priority, callback: (err) => this.#rmdirDone(task, err) }),
+  /** Enters the next subdirectory; else reads again after a pause that removed something; else leaves. */
+  #descendOrLeave(dir: Dir): void {
+    const name = dir.subdirs.pop();
+    if (name !== undefined) {
+      this.#step = () => this.#openChild(dir, name);
+      return;
+    }
+    if (dir.paused) {
+      dir.paused = false;
+      if (dir.progress) {
+        dir.progress = false;
+        return this.#enter(dir);
+      }
+      dir.failed = true;
+      this.#firstError ??= systemError('ENOTEMPTY', 'rmdir', shownPath(this.#root, dir, null));
+    }
+    this.#leave(dir);
+  }
+
+  /** Invariant: a subdirectory is opened through its parent's descriptor and never through a symlink. */
+  #openChild(dir: Dir, name: Buffer): void {
+    this.#openDir(this.#nameIn(dir, name), kDownFlags, (err, fd) => {
+      if (err === null) {
+        return this.#identify(fd, (st) => {
+          const child = newDir(
+            dir,
+            name,
+            kProcFd === null ? joinPath(dir.path as PathBytes, name) : null,
+            fd,
+            st,
+          );
+          this.#releaseFar(child);
+          this.#enter(child);
+        });
+      }
+      // No longer a directory (a symlink or a file swapped in): an entry like any other, unlinked.
+      if (err.code === 'ELOOP' || err.code === 'ENOTDIR') return this.#unlink(dir, name);
+      if (err.code === 'ENOENT') dir.progress = true;
+      else this.#note(dir, this.#relabel(err, dir, name));
+      this.#descendOrLeave(dir);
+    });
+  }
+
+  /** Keeps the descriptors of the nearest ancestors only: the one just beyond them is closed. */
+  #releaseFar(child: Dir): void {
+    let far: Dir | null = child;
+    for (let i = 0; i <= this.#heldAncestors && far !== null; i++) far = far.parent;
+    if (far !== null) this.#release(far);
+  }
+
+  /** Emptied (or given up): the rmdir through its parent, then its descriptor goes. */
+  #leave(dir: Dir): void {
+    this.#cur = dir.parent;
+    if (dir.failed) return this.#up(dir, false);
+    const parent = dir.parent;
+    if (parent === null) {
+      this.#step = () => this.#rmdir(dir, this.#root);
+      return;
+    }
+    this.#withParent(dir, parent, () => {
+      this.#step = () => this.#rmdir(dir, this.#nameIn(parent, dir.name as Buffer));
+    });
+  }
+
+  /** Reopens a parent whose descriptor was given up, through the child's `..`, and checks it is the same. */
+  #withParent(dir: Dir, parent: Dir, then: () => void): void {
+    if (parent.fd >= 0) return then();
+    this.#step = () =>
+      this.#openDir(this.#nameIn(dir, '..'), kUpFlags, (err, fd) => {
+        if (err !== null) return this.#abandon(this.#relabel(err, parent, null));
+        this.#identify(fd, (st) => {
+          if (st.dev !== parent.dev || st.ino !== parent.ino) {
+            this.#closeFd(fd);
+            // Invariant: the tree was moved under the removal; nothing outside it may be touched.
+            return this.#abandon(systemError('ENOENT', 'rmdir', shownPath(this.#root, parent, null)));
+          }
+          parent.fd = fd;
+          this.#open.add(parent);
+          then();
+        });
+      });
+  }
+
+  #rmdir(dir: Dir, path: PathBytes): void {
+    this.#add(
+      this.#aio.rmdir(path, { priority: this.#priority, callback: (err) => this.#rmdirDone(dir, err) }),
     );
   }
 
   /** Removed; or ENOTEMPTY after a pass that removed something: entries were missed, read again. */
-  #rmdirDone(task: DirTask, err: NodeJS.ErrnoException | null): void {
-    task.inFlight--;
+  #rmdirDone(dir: Dir, err: NodeJS.ErrnoException | null): void {
     if (this.#stopped) return;
-    if (err?.code === 'ENOTEMPTY' && task.progress) {
-      task.progress = false;
-      task.passRead = false;
-      this.#waiting.push(task);
+    if (err?.code === 'ENOTEMPTY' && dir.progress) {
+      dir.progress = false;
+      return this.#enter(dir);
+    }
+    if (err !== null && (err.code !== 'ENOENT' || dir.parent === null)) {
+      this.#note(dir, dir.parent === null ? err : this.#relabel(err, dir.parent, dir.name));
+    }
+    this.#up(dir, err === null || (err.code === 'ENOENT' && dir.parent !== null));
+  }
+
+  /** A directory is finished: its descriptor goes, and its parent carries on (or the removal settles). */
+  #up(dir: Dir, removed: boolean): void {
+    const parent = dir.parent;
+    if (parent === null) {
+      this.#release(dir);
+      if (this.#firstError !== undefined) failGroup(this.#group, this.#firstError);
       return;
     }
-    if (err !== null) this.#note(task, err);
-    this.#settle(this.#finish(task, err === null || err.code === 'ENOENT'));
-  }
-
-  /**
-   * Moves a directory on once nothing of it is pending: a paused pass is read again, an emptied
-   * directory goes to its rmdir, a failed one is finished (and its parent with it, up the chain: a
-   * loop, not recursion, so a deep failed tree costs no stack).
-   */
-  #settle(from: DirTask | null): void {
-    let task = from;
-    while (task !== null && task.inFlight === 0 && task.children === 0 && task.passRead) {
-      if (task.paused && task.progress) {
-        task.paused = false;
-        task.progress = false;
-        task.passRead = false;
-        this.#waiting.push(task);
-        return;
-      }
-      if (!task.failed && !task.paused) {
-        this.#rmdirs.push(task);
-        return;
-      }
-      task.failed = true;
-      // Invariant: a directory given up on always leaves the request an error to reject with.
-      this.#firstError ??= systemError('ENOTEMPTY', 'rmdir', String(task.path));
-      task = this.#finish(task, false);
-    }
-  }
-
-  /** A directory is finished (removed, or given up): tells its parent, or settles at the root. */
-  #finish(task: DirTask, removed: boolean): DirTask | null {
-    this.#releaseAnchor(task);
-    const parent = task.parent;
-    if (parent === null) {
-      if (this.#firstError !== undefined) failGroup(this.#group, this.#firstError);
-      return null;
-    }
-    parent.children--;
     if (removed) parent.progress = true;
     else parent.failed = true;
-    return parent;
+    this.#cur = parent;
+    const carryOn = (): void => {
+      this.#release(dir);
+      this.#descendOrLeave(parent);
+    };
+    // A failed directory was not rmdir'ed, so its parent may not be open yet: reopen it first.
+    if (parent.fd >= 0) return carryOn();
+    this.#withParent(dir, parent, carryOn);
   }
 
-  /** First failure wins; a subdirectory that vanished meanwhile is as good as removed. */
-  #note(task: DirTask, err: NodeJS.ErrnoException): void {
-    if (err.code === 'ENOENT' && task.parent !== null) return;
+  /** Closes a directory's descriptor; a clean-up, so it runs even when the removal is cancelled. */
+  #release(dir: Dir): void {
+    if (dir.fd < 0) return;
+    const fd = dir.fd;
+    dir.fd = -1;
+    this.#open.delete(dir);
+    this.#closeFd(fd);
+  }
+
+  #closeFd(fd: number): void {
+    addCleanup(this.#group, this.#aio.close(fd, { priority: this.#priority }));
+  }
+
+  /** The removal cannot go on safely (the tree moved, a parent cannot be reopened): it stops here. */
+  #abandon(err: unknown): void {
+    this.#firstError ??= err;
+    this.#stop();
+    failGroup(this.#group, this.#firstError);
+  }
+
+  /** An error about a name under an open directory, told with the path a user knows. */
+  #relabel(err: NodeJS.ErrnoException, dir: Dir, name: Buffer | null): NodeJS.ErrnoException {
+    const given = err.path;
+    if (kProcFd === null || given === undefined || !given.startsWith(kProcFd)) return err;
+    const shown = shownPath(this.#root, dir, name);
+    err.message = err.message.replace(given, shown);
+    err.path = shown;
+    return err;
+  }
+
+  /** First failure wins. */
+  #note(dir: Dir, err: NodeJS.ErrnoException): void {
     if (this.#firstError === undefined) this.#firstError = err;
-    task.failed = true;
+    dir.failed = true;
   }
 }
 
@@ -417,9 +534,13 @@ class TreeRemoval {
  * bounded chunks and never entered through a symlink; every entry is
  * attempted, and the first failure, else the final rmdir, settles it.
  *
- * Platform: Node has no openat/unlinkat, so a directory swapped for a
- * symlink by another process between its listing and its removal is a race
- * this cannot close (IO::AIO has the same window).
+ * Every name below the root is resolved through a directory the removal
+ * holds open (on Linux), so another process that swaps a directory for a
+ * symlink, or moves part of the tree away, cannot redirect it outside the
+ * tree: a symlink is refused by O_NOFOLLOW and unlinked, a moved directory
+ * is followed, and a parent reached again through `..` that is not the
+ * directory it left stops the removal with ENOENT. Only the root's own
+ * path is resolved by name (its final rmdir too), as with `rm -rf`.
  */
 export const rmtreeOperation = composite({
   perl: 'aio_rmtree',
