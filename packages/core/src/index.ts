@@ -65,7 +65,16 @@ export {
   type QueueTaskContext,
 } from './queue.js';
 export { AioRequest, type RequestCallback, type RequestOptions, type RequestState } from './request.js';
-export { kMaxPriority, kMinPriority, type NameEncoding, type PathLike, validateInteger } from './validate.js';
+// The methods take PathLike with the wd forms; the exported name stays the node:fs union until
+// @ioaio/rx's own path parameters take wds too.
+export {
+  type FsPathLike as PathLike,
+  kMaxPriority,
+  kMinPriority,
+  type NameEncoding,
+  validateInteger,
+  type WdPath,
+} from './validate.js';
 
 import { createAio } from './context/context.js';
 

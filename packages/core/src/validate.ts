@@ -1,9 +1,23 @@
 import { constants as fsConstants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
+import { AioWorkingDirectory } from './working-directory.js';
+
+/**
+ * A working directory and a name relative to it (IO::AIO's `[$wd, $path]`):
+ * an absolute name ignores the wd.
+ */
+export type WdPath = readonly [AioWorkingDirectory, string | Buffer];
 
 /** A path as `node:fs` takes it: a string, a Buffer or a `file:` URL. */
-export type PathLike = string | Buffer | URL;
+export type FsPathLike = string | Buffer | URL;
+
+/**
+ * A path: a string, a Buffer or a `file:` URL as `node:fs` takes them; or
+ * an {@link AioWorkingDirectory} (the directory itself) or `[wd, rel]`,
+ * resolved from the wd's open descriptor.
+ */
+export type PathLike = FsPathLike | AioWorkingDirectory | WdPath;
 
 /** Lowest request priority (IO::AIO's `aioreq_pri` range is -4..4). */
 export const kMinPriority = -4;
@@ -12,29 +26,54 @@ export const kMaxPriority = 4;
 
 const kMaxFd = 2 ** 31 - 1;
 
-/** Validates a path and returns it as `node:fs` wants it (a URL becomes a string). */
+/**
+ * Validates a path and returns it as `node:fs` wants it: a URL becomes a
+ * string; a wd form becomes the name the kernel resolves from the wd's
+ * descriptor (see {@link AioWorkingDirectory.pathFor}), or for a symlink's
+ * `target`, which is stored and not looked up, the canonical path joined
+ * with `rel`. A closed wd throws EBADF.
+ */
 export function validatePath(value: unknown, name = 'path'): string | Buffer {
-  let path: string | Buffer;
-  if (typeof value === 'string') {
-    path = value;
-  } else if (Buffer.isBuffer(value)) {
-    path = value;
-  } else if (value instanceof Uint8Array) {
-    path = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  } else if (value instanceof URL) {
-    if (value.protocol !== 'file:') {
-      throw Object.assign(new TypeError('The URL must be of scheme file'), {
-        code: 'ERR_INVALID_URL_SCHEME',
-      });
-    }
-    path = fileURLToPath(value);
-  } else {
-    throw invalidArgType(name, 'of type string or an instance of Buffer or URL', value);
-  }
+  if (value instanceof AioWorkingDirectory)
+    return wdPath(value, typeof value.path === 'string' ? '.' : kDot, name);
+  if (Array.isArray(value)) return validateWdPath(value, name);
+  const path = plainPath(value, name);
   if (typeof path === 'string' ? path.includes('\u0000') : path.includes(0)) {
     throw invalidArgValue(name, value, 'must be a string, Uint8Array, or URL without null bytes');
   }
   return path;
+}
+
+const kPathTypes = 'of type string or an instance of Buffer, URL or AioWorkingDirectory, or [wd, path]';
+const kDot = Buffer.from('.');
+
+/** A string, Buffer, Uint8Array or `file:` URL, as `node:fs` wants it. */
+function plainPath(value: unknown, name: string): string | Buffer {
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (!(value instanceof URL)) throw invalidArgType(name, kPathTypes, value);
+  if (value.protocol !== 'file:') {
+    throw Object.assign(new TypeError('The URL must be of scheme file'), { code: 'ERR_INVALID_URL_SCHEME' });
+  }
+  return fileURLToPath(value);
+}
+
+/** `[wd, rel]`: a wd and a string or bytes without null bytes. */
+function validateWdPath(value: unknown[], name: string): string | Buffer {
+  const [wd, rel] = value;
+  if (value.length !== 2 || !(wd instanceof AioWorkingDirectory))
+    throw invalidArgType(name, kPathTypes, value);
+  if (typeof rel !== 'string' && !(rel instanceof Uint8Array))
+    throw invalidArgType(`${name}[1]`, 'of type string or an instance of Buffer', rel);
+  const bytes = typeof rel === 'string' ? rel : Buffer.from(rel.buffer, rel.byteOffset, rel.byteLength);
+  if (typeof bytes === 'string' ? bytes.includes('\u0000') : bytes.includes(0)) {
+    throw invalidArgValue(`${name}[1]`, rel, 'must be a string or Uint8Array without null bytes');
+  }
+  return wdPath(wd, bytes, name);
+}
+
+function wdPath(wd: AioWorkingDirectory, rel: string | Buffer, name: string): string | Buffer {
+  return name === 'target' ? wd.resolve(rel) : wd.pathFor(rel);
 }
 
 /** Validates a file descriptor: an integer from 0 to 2^31 - 1. */

@@ -1,32 +1,39 @@
+import { constants as fsConstants } from 'node:fs';
 import type { AioContext } from '../context/context.js';
-import { systemError } from '../errors.js';
+import { untrackFd } from '../fd-budget.js';
 import { type AioGroup, failGroup, type GroupOptions } from '../group.js';
 import { composite } from '../operation.js';
 import { type PathLike, validatePath } from '../validate.js';
-import { joinPath, type PathBytes } from './path.js';
+import { AioWorkingDirectory } from '../working-directory.js';
+import type { PathBytes } from './path.js';
+
+export { AioWorkingDirectory } from '../working-directory.js';
 
 /**
- * A working directory: the canonical absolute path of a directory, that
- * relative paths can be resolved against.
- *
- * Platform: IO::AIO keeps an open directory fd and uses the *at() calls;
- * Node has neither, so this holds the canonical path, resolved once. A
- * rename of the directory afterwards is not followed.
+ * O_DIRECTORY is the directory check: the kernel refuses anything else with
+ * ENOTDIR in the same call that opens it, so there is no gap between a check
+ * and the open. O_CLOEXEC comes with every open of libuv's.
  */
-export class AioWorkingDirectory {
-  /** The canonical absolute path. */
-  readonly path: PathBytes;
+const kDirFlags = fsConstants.O_RDONLY | fsConstants.O_DIRECTORY;
 
-  constructor(path: PathBytes) {
-    this.path = path;
-  }
+function giveBack(fd: number): void {
+  untrackFd(fd);
+}
 
-  /** `path` relative to this directory (absolute paths are returned as they are). */
-  resolve(path: PathBytes): PathBytes {
-    const absolute = typeof path === 'string' ? path.startsWith('/') : path[0] === 0x2f;
-    if (absolute) return path;
-    return path.length === 0 ? this.path : joinPath(this.path, path);
-  }
+/** Opens the canonical path `real` and resolves the group with the wd holding it. */
+function openReal(aio: AioContext, real: PathBytes, group: AioGroup<AioWorkingDirectory>): void {
+  group.add(
+    aio.open(real, kDirFlags, 0, {
+      priority: group.priority,
+      callback: (err, fd) => {
+        if (err !== null) return failGroup(group, err);
+        const wd = new AioWorkingDirectory(real, fd, giveBack);
+        // Invariant: a group cancelled after its open succeeded hands out nothing, so it keeps nothing open.
+        if (group.cancelled) wd.close();
+        else group.result(wd);
+      },
+    }),
+  );
 }
 
 export const wdOperation = composite({
@@ -37,20 +44,8 @@ export const wdOperation = composite({
   start: (aio: AioContext, path: PathBytes, group: AioGroup<AioWorkingDirectory>) => {
     const priority = group.priority;
     const found = (err: NodeJS.ErrnoException | null, real: PathBytes): void => {
-      if (err !== null) {
-        failGroup(group, err);
-        return;
-      }
-      group.add(
-        aio.stat(real, {
-          priority,
-          callback: (serr, st) => {
-            if (serr !== null) return failGroup(group, serr);
-            if (!st.isDirectory()) return failGroup(group, systemError('ENOTDIR', 'open', String(path)));
-            group.result(new AioWorkingDirectory(real));
-          },
-        }),
-      );
+      if (err !== null) failGroup(group, err);
+      else openReal(aio, real, group);
     };
     // The canonical path comes back in the form the path was given: a string, or bytes.
     group.add(

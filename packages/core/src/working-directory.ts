@@ -1,0 +1,163 @@
+import { closeSync, existsSync } from 'node:fs';
+import { systemError } from './errors.js';
+
+/** A path or a name: a string, or raw bytes (not valid UTF-8, say). */
+type Bytes = string | Buffer;
+
+const kSlash = 0x2f;
+const kProcFd = '/proc/self/fd';
+
+/** Gives a descriptor back to the budget it was counted against (the fd budget's `untrackFd`). */
+export type FdRelease = (fd: number) => void;
+
+interface Held {
+  fd: number;
+  release: FdRelease;
+}
+
+/** Closes a descriptor and gives its unit back; a close that fails still gives it back (the number is gone). */
+function closeHeld(held: Held): void {
+  try {
+    closeSync(held.fd);
+  } catch {
+    // Invariant: close(2) releases the number even when it reports an error; nothing to retry.
+  }
+  held.release(held.fd);
+}
+
+// Platform: a working directory the program forgot is closed when it is collected, as IO::AIO
+// closes one on DESTROY; when that happens is the collector's choice, so close() is the reliable way.
+const forgotten = new FinalizationRegistry<Held>(closeHeld);
+
+let procFd: boolean | undefined;
+
+/**
+ * True where `/proc/self/fd` exists (Linux with procfs mounted), checked
+ * once: names below `/proc/self/fd/<fd>/` are resolved by the kernel from
+ * the open descriptor, as openat(fd, name) resolves them.
+ */
+export function hasProcFd(): boolean {
+  procFd ??= existsSync(kProcFd);
+  return procFd;
+}
+
+/** For tests: pretends `/proc/self/fd` is there or not (undefined: check again). */
+export function setProcFdForTesting(value: boolean | undefined): void {
+  procFd = value;
+}
+
+function isAbsolute(path: Bytes): boolean {
+  return typeof path === 'string' ? path.startsWith('/') : path[0] === kSlash;
+}
+
+/** `''` or `'.'`: the directory itself. */
+function isSelf(path: Bytes): boolean {
+  if (typeof path === 'string') return path === '' || path === '.';
+  return path.length === 0 || (path.length === 1 && path[0] === 0x2e);
+}
+
+/** `dir/name`; a Buffer name gives a Buffer, byte for byte. */
+function join(dir: Bytes, name: Bytes): Bytes {
+  if (typeof dir === 'string' && typeof name === 'string') return `${dir}/${name}`;
+  return Buffer.concat([toBytes(dir), Buffer.from([kSlash]), toBytes(name)]);
+}
+
+function toBytes(path: Bytes): Buffer {
+  return typeof path === 'string' ? Buffer.from(path) : path;
+}
+
+/**
+ * A working directory, IO::AIO's IO::AIO::WD: an open descriptor on a
+ * directory and its canonical absolute path, made by `aio.wd(path)`.
+ * Wherever a method takes a path it also takes `wd` (the directory itself)
+ * or `[wd, rel]`: a relative `rel` is resolved from the descriptor, so a
+ * later rename of the directory is followed and `process.chdir()` changes
+ * nothing; an absolute `rel` ignores the wd.
+ *
+ * Close it with `close()` (or `using wd = await aio.wd(path)`) once the
+ * requests that use it have finished: its descriptor counts against the
+ * context's `maxOpenFds` until then. One the program drops is closed when
+ * the garbage collector reclaims it, at a time nobody controls.
+ *
+ * Platform: on Linux a relative `rel` becomes `/proc/self/fd/<fd>/<rel>`,
+ * which the kernel resolves exactly as openat(fd, rel); where
+ * `/proc/self/fd` does not exist it becomes the canonical path joined with
+ * `rel`, and a rename of the directory is then not followed.
+ *
+ * Invariant: a request keeps the name it was given, not the wd: closing a
+ * wd (or dropping it) while requests that use it are queued or running
+ * makes them fail, or reach whatever directory the number names by then.
+ * @example
+ * using etc = await aio.wd('/etc');
+ * const st = await aio.stat([etc, 'passwd']);
+ * @see IO::AIO aio_wd
+ */
+export class AioWorkingDirectory {
+  /** The canonical absolute path, as resolved when the wd was made (a Buffer if the path given was one). */
+  readonly path: Bytes;
+  #held: Held | null;
+
+  /** Made by `aio.wd()`, which opened `fd` and counted it; `release` gives it back to that count. */
+  constructor(path: Bytes, fd: number, release: FdRelease) {
+    this.path = path;
+    this.#held = { fd, release };
+    forgotten.register(this, this.#held, this);
+  }
+
+  /** The open directory descriptor; -1 once closed. */
+  get fd(): number {
+    return this.#held === null ? -1 : this.#held.fd;
+  }
+
+  /** True once `close()` ran. */
+  get closed(): boolean {
+    return this.#held === null;
+  }
+
+  /**
+   * Closes the descriptor and gives it back to the context's descriptor
+   * budget. Synchronous, and a no-op the second time.
+   *
+   * Perf: close(2) of a directory has no data to flush, so it runs here
+   * rather than as a queued request; this is also what lets `using` and the
+   * collector's clean-up (which can wait for nothing) close it.
+   */
+  close(): void {
+    const held = this.#held;
+    if (held === null) return;
+    this.#held = null;
+    forgotten.unregister(this);
+    closeHeld(held);
+  }
+
+  /** `close()`, for `using wd = await aio.wd(path)`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * `rel` below the canonical path (an absolute `rel` as it is, `''` and
+   * `'.'` the path itself): a name for messages and for storing, which does
+   * not follow a rename of the directory. Works after `close()`.
+   */
+  resolve(rel: Bytes): Bytes {
+    if (isAbsolute(rel)) return rel;
+    return isSelf(rel) ? this.path : join(this.path, rel);
+  }
+
+  /**
+   * The name a request is given for `rel`: an absolute `rel` as it is,
+   * otherwise one the kernel resolves from the descriptor. Throws EBADF once
+   * the wd is closed. `'.'` and `''` give `/proc/self/fd/<fd>/.`, the
+   * directory itself even for lstat (the bare magic link is a symlink).
+   */
+  pathFor(rel: Bytes): Bytes {
+    if (isAbsolute(rel)) return rel;
+    const held = this.#held;
+    if (held === null) throw systemError('EBADF', 'openat', String(this.resolve(rel)));
+    if (!hasProcFd()) return this.resolve(rel);
+    const base = `${kProcFd}/${held.fd}`;
+    if (!isSelf(rel)) return join(base, rel);
+    return typeof rel === 'string' ? `${base}/.` : Buffer.from(`${base}/.`);
+  }
+}
