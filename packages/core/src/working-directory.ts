@@ -84,9 +84,11 @@ function toBytes(path: Bytes): Buffer {
  * `/proc/self/fd` does not exist it becomes the canonical path joined with
  * `rel`, and a rename of the directory is then not followed.
  *
- * Invariant: a request keeps the name it was given, not the wd: closing a
- * wd (or dropping it) while requests that use it are queued or running
- * makes them fail, or reach whatever directory the number names by then.
+ * Keep it referenced, open, until the requests given it have finished: a
+ * request holds the name it was given, not the wd, so a wd closed (or
+ * collected) while they are queued or running makes them fail with ENOENT,
+ * or reach whatever the number names by then. Never close `fd` yourself:
+ * `close()` would later close a number that may be someone else's.
  * @example
  * using etc = await aio.wd('/etc');
  * const st = await aio.stat([etc, 'passwd']);
@@ -104,7 +106,7 @@ export class AioWorkingDirectory {
     forgotten.register(this, this.#held, this);
   }
 
-  /** The open directory descriptor; -1 once closed. */
+  /** The open directory descriptor (to look at, as with `fs.fstatSync`); -1 once closed. */
   get fd(): number {
     return this.#held === null ? -1 : this.#held.fd;
   }
@@ -130,7 +132,11 @@ export class AioWorkingDirectory {
     closeHeld(held);
   }
 
-  /** `close()`, for `using wd = await aio.wd(path)`. */
+  /**
+   * `close()`, for `using wd = await aio.wd(path)` (TypeScript 5.2+, or a
+   * runtime with `using`). Platform: Node defines `Symbol.dispose` from 20.4
+   * on, below the 20.9 this package needs, so the key is always a symbol.
+   */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -12,7 +12,7 @@ export { AioWorkingDirectory } from '../working-directory.js';
 /**
  * O_DIRECTORY is the directory check: the kernel refuses anything else with
  * ENOTDIR in the same call that opens it, so there is no gap between a check
- * and the open. O_CLOEXEC comes with every open of libuv's.
+ * and the open. Both backends add O_CLOEXEC to every open.
  */
 const kDirFlags = fsConstants.O_RDONLY | fsConstants.O_DIRECTORY;
 
@@ -36,6 +36,11 @@ function openReal(aio: AioContext, real: PathBytes, group: AioGroup<AioWorkingDi
   );
 }
 
+/**
+ * aio_wd: realpath, then an open of the canonical path with O_DIRECTORY
+ * through the context (so the descriptor counts against its budget and the
+ * request can be cancelled); resolves with the {@link AioWorkingDirectory}.
+ */
 export const wdOperation = composite({
   perl: 'aio_wd',
   syscall: 'realpath',
