@@ -62,6 +62,15 @@ export interface NativePoolLike {
     cb: NativeResultCallback,
   ): number;
   submitReaddir(path: P, pri: number, cb: NativeDirCallback, encoding?: 'utf8' | 'latin1'): number;
+  submitReaddirChecked(
+    path: P,
+    nofollow: boolean,
+    parentDev: number,
+    parentIno: number,
+    pri: number,
+    cb: NativeDirCallback,
+    encoding?: 'utf8' | 'latin1',
+  ): number;
   submitSeek(fd: number, offset: number, whence: number, pri: number, cb: NativeResultCallback): number;
   submitCopyRange(
     inFd: number,

@@ -560,3 +560,17 @@ export function reopenRequest(req: AioRequest<unknown>): void {
 export function requestFdBudget(req: AioRequest<unknown>): FdBudget | null {
   return fdBudgetOf(hostOf(req));
 }
+
+/**
+ * A request for an operation that is no method of any context (a composite's own step), made in the
+ * context of `group` and added by the caller like any member.
+ */
+export function stepRequest<A, T>(
+  group: AioRequest<unknown>,
+  op: Executable<A, T>,
+  args: A,
+  priority: number,
+  callback: RequestCallback<T>,
+): AioRequest<T> {
+  return new AioRequest<T>(hostOf(group), op as Executable<unknown, T>, args, priority, callback, null);
+}

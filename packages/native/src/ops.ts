@@ -84,6 +84,10 @@ export const kReaddir = {
   dirsFirst: 2,
   /** Entries sorted by inode number, the order that reads inodes fastest. @see IO::AIO READDIR_STAT_ORDER */
   statOrder: 4,
+  /** Not IO::AIO's (submitReaddirChecked): the last component opened with O_NOFOLLOW. */
+  nofollow: 0x100,
+  /** Not IO::AIO's (submitReaddirChecked): the parent checked, the directory's identity appended. */
+  identify: 0x200,
 } as const;
 
 /** lseek's whence values, SEEK_DATA and SEEK_HOLE included (a copy that keeps holes). */

@@ -1,7 +1,7 @@
 import { checkDirfd, checkFd, checkInt32, checkPath, kAtFdcwd } from './checks.js';
 import { kKindDir, kKindDirLatin1, kKindResult, kKindStat, RequestEngine } from './engine.js';
 import { nativeInvalidArgValue } from './errors.js';
-import { kF64PerRequest, kI32, kI32PerRequest, kOp } from './ops.js';
+import { kF64PerRequest, kI32, kI32PerRequest, kOp, kReaddir } from './ops.js';
 import { FdRequests } from './pool-fd.js';
 import type {
   DirCallback,
@@ -391,8 +391,31 @@ export class NativePool extends FdRequests {
     cb: DirCallback,
     encoding: 'utf8' | 'latin1' = 'utf8',
   ): number {
-    const f = checkInt32('flags', flags);
+    // Invariant: only IO::AIO's flags; the checked-listing bits are submitReaddirChecked's.
+    const f = checkInt32('flags', flags) & 0xff;
     return this.#e.pathRequest(kOp.readdir, path, priority, cb, dirKind(encoding), f, 0, dirfd);
+  }
+  /**
+   * A listing a tree walk can trust: the last component is opened with O_NOFOLLOW when
+   * `nofollow`, and when `parentDev` is not -1 the directory's `..` must be (parentDev,
+   * parentIno), the directory the name was listed in, else ENOENT (a component of the path
+   * was swapped meanwhile). The listing ends with two extra entries, `.` and `..`, whose
+   * inode fields carry the directory's own inode and device: see {@link splitIdentity}.
+   */
+  submitReaddirChecked(
+    path: string | Uint8Array,
+    nofollow: boolean,
+    parentDev: number,
+    parentIno: number,
+    priority: number,
+    cb: DirCallback,
+    encoding: 'utf8' | 'latin1' = 'utf8',
+  ): number {
+    const flags = kReaddir.identify | (nofollow ? kReaddir.nofollow : 0);
+    const i = this.#e.pathBegin(kOp.readdir, path, priority, cb, dirKind(encoding), flags, 0);
+    this.#e.f64[i * kF64PerRequest] = parentDev;
+    this.#e.f64[i * kF64PerRequest + 1] = parentIno;
+    return this.#e.commit(i);
   }
   /**
    * utimensat(2) relative to a directory descriptor, with nanoseconds; flags 0x100

@@ -133,6 +133,11 @@ function readdirNative(
   return true;
 }
 
+/** The entry type of a d_type value the native pool reports. */
+export function nativeDirentType(dt: number): DirentType {
+  return kTypes[dt] ?? 'unknown';
+}
+
 const kTypes: readonly DirentType[] = (() => {
   const types = new Array<DirentType>(16).fill('unknown');
   types[1] = 'fifo';
@@ -160,7 +165,7 @@ function direntsOf(
   const entries: DirEntry[] = new Array(n);
   for (let k = 0; k < n; k++) {
     const i = order === null ? k : (order[k] as number);
-    const type = kTypes[d.types[i] as number] ?? 'unknown';
+    const type = nativeDirentType(d.types[i] as number);
     if (type === 'unknown') flags |= READDIR_FOUND_UNKNOWN;
     const name = d.names[i] as string;
     entries[k] = { name: toBuffer ? Buffer.from(name, 'latin1') : name, type };

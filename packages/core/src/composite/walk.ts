@@ -1,8 +1,10 @@
-import { type DirEntry, READDIR_DENTS, READDIR_FOUND_UNKNOWN } from '../catalogue/directories.js';
+import { checkedListing } from '../catalogue/checked-listing.js';
+import type { DirEntry } from '../catalogue/directories.js';
 import type { AioContext } from '../context/context.js';
 import { isAbortError } from '../errors.js';
 import { type AioGroup, failGroup, type GroupOptions, setFeeder } from '../group.js';
 import { composite } from '../operation.js';
+import { stepRequest } from '../request.js';
 import {
   type PathLike,
   validateBoolean,
@@ -77,7 +79,19 @@ export const kDefaultWalkScans = 32;
 interface Dir {
   readonly raw: string;
   readonly out: PathBytes;
+  /** Listed as a real directory: a symlink found there now is refused, not followed. */
+  readonly nofollow: boolean;
+  /** The directory it was listed in (its `..` must be that one), or -1: not checked. */
+  readonly parentDev: number;
+  readonly parentIno: number;
 }
+
+/** Who a listed directory is, for its subdirectories' check; kUnchecked where nothing can be checked. */
+interface Identity {
+  readonly dev: number;
+  readonly ino: number;
+}
+const kUnchecked: Identity = { dev: -1, ino: -1 };
 
 /** Turns a raw name or path (latin1 string) into the output encoding. */
 type Convert = (raw: string) => PathBytes;
@@ -138,7 +152,7 @@ class Walk {
     // The root's own spelling is kept where it is a string and paths are strings.
     const out =
       a.encoding === 'utf8' && typeof a.root === 'string' ? stripTrailingSlashes(a.root) : this.#convert(raw);
-    this.#root = { raw, out };
+    this.#root = { raw, out, nofollow: false, parentDev: -1, parentIno: -1 };
   }
 
   start(): void {
@@ -180,17 +194,23 @@ class Walk {
     );
   }
 
+  /**
+   * Invariant: a directory is read only if it is the one that was listed (checkedListing: no
+   * symlink followed in its place, its `..` the directory it was listed in), so a tree changed
+   * under the walk cannot lead it outside.
+   */
   #scan(dir: Dir): void {
+    const args = {
+      path: fsPath(dir, this.#root, this.#a.root),
+      nofollow: dir.nofollow,
+      parentDev: dir.parentDev,
+      parentIno: dir.parentIno,
+    };
     this.#group.add(
-      this.#aio.readdirx(fsPath(dir, this.#root, this.#a.root), READDIR_DENTS, {
-        priority: this.#priority,
-        encoding: 'latin1',
-        callback: (err, listing) => {
-          if (err !== null) return this.#failed(dir, err);
-          const entries = listing.entries as DirEntry<string>[];
-          if ((listing.flags & READDIR_FOUND_UNKNOWN) === 0) return this.#classify(dir, entries);
-          this.#scanWithoutTypes(dir);
-        },
+      stepRequest(this.#group, checkedListing, args, this.#priority, (err, listing) => {
+        if (err !== null) return this.#failed(dir, err);
+        if (!listing.unknown) return this.#classify(dir, listing.entries, listing);
+        this.#scanWithoutTypes(dir);
       }),
     );
   }
@@ -207,13 +227,13 @@ class Walk {
           const entries: DirEntry<string>[] = [];
           for (const name of split.dirs as string[]) entries.push({ name, type: 'dir' });
           for (const name of split.nondirs as string[]) entries.push({ name, type: 'unknown' });
-          this.#classify(dir, entries);
+          this.#classify(dir, entries, kUnchecked);
         },
       }),
     );
   }
 
-  #classify(dir: Dir, listing: DirEntry<string>[]): void {
+  #classify(dir: Dir, listing: DirEntry<string>[], own: Identity): void {
     const convert = this.#convert;
     const entries: WalkEntry<PathBytes>[] = new Array(listing.length);
     const links: number[] = [];
@@ -222,8 +242,8 @@ class Walk {
       entries[i] = { path: joinOut(dir.out, convert(d.name)), type: d.type === 'dir' ? 'dir' : 'nondir' };
       if (d.type === 'symlink' && this.#a.followSymlinks) links.push(i);
     }
-    if (links.length === 0) this.#report(dir, listing, entries);
-    else this.#resolveLinks(dir, listing, entries, links);
+    if (links.length === 0) this.#report(dir, listing, entries, own);
+    else this.#resolveLinks(dir, listing, entries, links, own);
   }
 
   /** followSymlinks: a symlink whose target is a directory is reported, and entered, as one. */
@@ -232,12 +252,13 @@ class Walk {
     listing: DirEntry<string>[],
     entries: WalkEntry<PathBytes>[],
     links: number[],
+    own: Identity,
   ): void {
     const priority = this.#priority;
     // Invariant: a cancelled or failed walk reports nothing more; the targets group fails only by cancellation.
     const targets = this.#aio.group({
       priority,
-      callback: (err) => err === null && this.#report(dir, listing, entries),
+      callback: (err) => err === null && this.#report(dir, listing, entries, own),
     });
     this.#group.add(targets);
     for (const i of links) {
@@ -250,7 +271,7 @@ class Walk {
     }
   }
 
-  #report(dir: Dir, listing: DirEntry<string>[], entries: WalkEntry<PathBytes>[]): void {
+  #report(dir: Dir, listing: DirEntry<string>[], entries: WalkEntry<PathBytes>[], own: Identity): void {
     const counts = this.#counts;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as WalkEntry<PathBytes>;
@@ -259,7 +280,16 @@ class Walk {
         continue;
       }
       counts.dirs++;
-      this.#pending.push({ raw: `${dir.raw}/${(listing[i] as DirEntry<string>).name}`, out: entry.path });
+      const listed = listing[i] as DirEntry<string>;
+      // A symlink entered by followSymlinks leads elsewhere by design: its `..` is not checked.
+      const real = listed.type === 'dir';
+      this.#pending.push({
+        raw: `${dir.raw}/${listed.name}`,
+        out: entry.path,
+        nofollow: real,
+        parentDev: real ? own.dev : -1,
+        parentIno: real ? own.ino : -1,
+      });
     }
     this.#a.onEntries?.(dir.out, entries);
     this.#scheduleMore();

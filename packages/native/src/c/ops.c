@@ -67,10 +67,10 @@ static int is_dot_or_dotdot(const char *name) {
 }
 
 /* Opens the directory relative to the request's dirfd (AT_FDCWD for a plain path). */
-static DIR *open_dir_at(int dirfd, const char *path) {
-  /* Perf: fdopendir costs two fcntl calls more than opendir; only a real dirfd needs it. */
-  if (dirfd == AT_FDCWD) return opendir(path);
-  int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+static DIR *open_dir_at(int dirfd, const char *path, int oflags) {
+  /* Perf: fdopendir costs two fcntl calls more than opendir; only a real dirfd or flags need it. */
+  if (dirfd == AT_FDCWD && oflags == 0) return opendir(path);
+  int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | oflags);
   if (fd < 0) return NULL;
   DIR *d = fdopendir(fd);
   if (d == NULL) {
@@ -83,6 +83,16 @@ static DIR *open_dir_at(int dirfd, const char *path) {
 
 #define READDIR_DIRS_FIRST 2 /* IO::AIO's flag numbers */
 #define READDIR_STAT_ORDER 4
+/*
+ * Not IO::AIO's: a checked listing, for a tree walk that must not be redirected. The last
+ * component is opened with O_NOFOLLOW (READDIR_NOFOLLOW); with READDIR_IDENTIFY, the listing
+ * ends with two entries no directory can hold, "." and "..", whose inode fields carry the
+ * directory's own inode and device, and when num[0] >= 0 the directory's ".." must be the
+ * directory (device num[0], inode num[1]) it was listed in, else ENOENT: some component of
+ * the path was swapped after that listing.
+ */
+#define READDIR_NOFOLLOW 0x100
+#define READDIR_IDENTIFY 0x200
 
 /* Where one packed entry starts, and the key it sorts by. */
 typedef struct dir_key {
@@ -150,8 +160,30 @@ static int dir_sort(char **data, size_t len, int flags) {
   return 0;
 }
 
+/* READDIR_IDENTIFY: checks the directory's parent, then appends its own identity to the listing. */
+static int dir_identify(DIR *d, double parent_dev, double parent_ino, char **data, size_t *len, size_t *cap) {
+  struct stat st;
+  if (parent_dev >= 0) {
+    if (fstatat(dirfd(d), "..", &st, AT_SYMLINK_NOFOLLOW) != 0) return -errno;
+    if ((double)st.st_dev != parent_dev || (double)st.st_ino != parent_ino) return -ENOENT;
+  }
+  if (fstat(dirfd(d), &st) != 0) return -errno;
+  struct dirent self = {0}, dev = {0};
+  self.d_ino = st.st_ino;
+  self.d_type = DT_DIR;
+  strcpy(self.d_name, ".");
+  dev.d_ino = (ino_t)st.st_dev;
+  dev.d_type = DT_DIR;
+  strcpy(dev.d_name, "..");
+  int rc = dir_append(data, len, cap, &self);
+  return rc != 0 ? rc : dir_append(data, len, cap, &dev);
+}
+
 static double do_readdir(ioaio_req *r) {
-  DIR *d = open_dir_at(r->u.in.p.fd, r->path);
+  /* Invariant: the parameters share memory with the result; read them all before it is written. */
+  int flags = r->u.in.p.int1;
+  double parent_dev = r->u.in.p.num[0], parent_ino = r->u.in.p.num[1];
+  DIR *d = open_dir_at(r->u.in.p.fd, r->path, (flags & READDIR_NOFOLLOW) ? O_NOFOLLOW : 0);
   if (d == NULL) return -errno;
   size_t len = 0, cap = 4096;
   char *data = malloc(cap);
@@ -162,9 +194,12 @@ static double do_readdir(ioaio_req *r) {
     if (!is_dot_or_dotdot(e->d_name)) rc = dir_append(&data, &len, &cap, e);
   }
   if (rc == 0 && errno != 0) rc = -errno;
+  if (rc == 0 && (flags & (READDIR_DIRS_FIRST | READDIR_STAT_ORDER))) {
+    rc = dir_sort(&data, len, flags);
+    cap = len ? len : 1; /* the sorted copy is exactly as long as the listing */
+  }
+  if (rc == 0 && (flags & READDIR_IDENTIFY)) rc = dir_identify(d, parent_dev, parent_ino, &data, &len, &cap);
   closedir(d);
-  if (rc == 0 && (r->u.in.p.int1 & (READDIR_DIRS_FIRST | READDIR_STAT_ORDER)))
-    rc = dir_sort(&data, len, r->u.in.p.int1);
   if (rc != 0) {
     free(data);
     return rc;
