@@ -34,9 +34,12 @@ const kMaxFd = 2 ** 31 - 1;
  * with `rel`. A closed wd throws EBADF.
  */
 export function validatePath(value: unknown, name = 'path'): string | Buffer {
-  if (value instanceof AioWorkingDirectory)
-    return wdPath(value, typeof value.path === 'string' ? '.' : kDot, name);
-  if (Array.isArray(value)) return validateWdPath(value, name);
+  // Perf: a string, the common case, goes straight to the null-byte check.
+  if (typeof value !== 'string') {
+    if (value instanceof AioWorkingDirectory)
+      return wdPath(value, typeof value.path === 'string' ? '.' : kDot, name);
+    if (Array.isArray(value)) return validateWdPath(value, name);
+  }
   const path = plainPath(value, name);
   if (typeof path === 'string' ? path.includes('\u0000') : path.includes(0)) {
     throw invalidArgValue(name, value, 'must be a string, Uint8Array, or URL without null bytes');
