@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   fstatSync,
@@ -17,6 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { type AioContext, AioWorkingDirectory, createAio } from '@ioaio/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { hasProcFd, setProcFdForTesting } from '../../../packages/core/src/working-directory.js';
+import { coreDist } from '../../helpers/child.js';
 import { counters, kIdle } from '../../helpers/requests.js';
 import { openFdCount, tempDir } from '../../helpers/tmp.js';
 import { turns, until } from '../../helpers/turns.js';
@@ -244,6 +246,50 @@ describe('[wd, rel] as a path', () => {
     renameSync(join(root, 'd'), join(root, 'e'));
     await expect(ctx.stat([wd, 'f'])).rejects.toMatchObject({ code: 'ENOENT', path: join(root, 'd', 'f') });
   });
+});
+
+/** Made in a process whose /proc is an empty tmpfs: a wd, a stat through it, the directory renamed, the stat again. */
+const kNoProcChild = `
+const core = await import(process.env.IOAIO_CORE_DIST);
+const fs = await import('node:fs');
+const dir = process.env.IOAIO_DIR;
+const aio = core.createAio();
+const wd = await aio.wd(dir + '/d');
+const size = (await aio.stat([wd, 'f'])).size;
+fs.renameSync(dir + '/d', dir + '/e');
+const after = await aio.stat([wd, 'f']).then(() => 'found', (e) => [e.code, e.path]);
+wd.close();
+console.log(JSON.stringify({ procFd: fs.existsSync('/proc/self/fd'), size, after }));
+`;
+
+test('in a process with no /proc/self/fd, [wd, rel] falls back to the canonical path, found by a real check', ({
+  skip,
+}) => {
+  const dir = realTemp();
+  mkdirSync(join(dir, 'd'));
+  writeFileSync(join(dir, 'd', 'f'), 'x');
+  const child = spawnSync(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t tmpfs none /proc || exit 97; exec "$0" --input-type=module -e "$1"',
+      process.execPath,
+      kNoProcChild,
+    ],
+    { encoding: 'utf8', timeout: 60_000, env: { ...process.env, IOAIO_CORE_DIST: coreDist, IOAIO_DIR: dir } },
+  );
+  if (child.error !== undefined || child.status === 97 || /unshare:/.test(child.stderr)) {
+    console.log(`skipped: no private mount namespace here: ${child.error?.message ?? child.stderr.trim()}`);
+    skip();
+  }
+  expect([child.status, JSON.parse(child.stdout.trim())]).toEqual([
+    0,
+    { procFd: false, size: 1, after: ['ENOENT', join(dir, 'd', 'f')] },
+  ]);
 });
 
 describe('closing a wd', () => {
