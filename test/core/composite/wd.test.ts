@@ -212,6 +212,23 @@ describe('[wd, rel] as a path', () => {
     ]);
   });
 
+  test('the composites take [wd, rel] as well: copy, scandir, rmtree', async () => {
+    const dir = realTemp();
+    mkdirSync(join(dir, 'tree', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'tree', 'sub', 'f'), 'leaf');
+    writeFileSync(join(dir, 'g'), 'copied');
+    const ctx = createAio();
+    const wd = await wdOf(ctx, dir);
+    await ctx.copy([wd, 'g'], [wd, 'tree/g2']);
+    const scanned = await ctx.scandir([wd, 'tree']);
+    expect([scanned, readFileSync(join(dir, 'tree', 'g2'), 'latin1')]).toEqual([
+      { dirs: ['sub'], nondirs: ['g2'] },
+      'copied',
+    ]);
+    await ctx.rmtree([wd, 'tree']);
+    expect(readdirSync(dir)).toEqual(['g']);
+  });
+
   test('a symlink target given as [wd, rel] is stored as the canonical path joined with rel', async () => {
     const dir = realTemp();
     const ctx = createAio();
