@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   fstatSync,
   mkdirSync,
@@ -22,6 +23,7 @@ import { coreDist } from '../../helpers/child.js';
 import { counters, kIdle } from '../../helpers/requests.js';
 import { openFdCount, tempDir } from '../../helpers/tmp.js';
 import { turns, until } from '../../helpers/turns.js';
+import { canDropPrivileges, runUnprivileged } from '../../helpers/unprivileged.js';
 
 const kProc = hasProcFd();
 
@@ -94,6 +96,29 @@ describe('aio.wd: the working directory', () => {
     const wd = await wdOf(createAio(), path);
     expect(wd.path).toEqual(path);
     expect(wd.resolve(Buffer.from('x'))).toEqual(Buffer.concat([path, Buffer.from('/x')]));
+  });
+
+  test('a directory one may search but not read (mode 0711) makes a wd, as a path through it works', ({
+    skip,
+  }) => {
+    if (!canDropPrivileges()) {
+      console.log('skipped: not root, so no other user to run as');
+      skip();
+    }
+    const dir = realTemp();
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'xonly'));
+    writeFileSync(join(dir, 'xonly', 'f'), 'abc');
+    chmodSync(join(dir, 'xonly'), 0o711);
+    const child = runUnprivileged(`
+      const aio = core.createAio();
+      const wd = await aio.wd(${JSON.stringify(join(dir, 'xonly'))});
+      const size = (await aio.stat([wd, 'f'])).size;
+      const listing = await aio.readdir(wd).then(() => 'listed', (e) => e.code);
+      wd.close();
+      console.log(JSON.stringify({ size, listing }));
+    `);
+    expect([child.status, child.result]).toEqual([0, { size: 3, listing: 'EACCES' }]);
   });
 
   test('a file rejects with ENOTDIR, a missing path with ENOENT, and neither keeps a descriptor', async () => {

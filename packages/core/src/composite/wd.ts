@@ -10,11 +10,20 @@ import type { PathBytes } from './path.js';
 export { AioWorkingDirectory } from '../working-directory.js';
 
 /**
+ * Platform: O_PATH (Linux; the same number on every architecture Node runs
+ * on there) is POSIX's O_SEARCH, what IO::AIO asks for: a descriptor to
+ * resolve names from, which needs search permission on the directory but
+ * not read permission, so a wd can be made of a directory mode 0711 as a
+ * path could be used. Elsewhere O_RDONLY.
+ */
+const kSearch = process.platform === 'linux' ? 0o10000000 : fsConstants.O_RDONLY;
+
+/**
  * O_DIRECTORY is the directory check: the kernel refuses anything else with
  * ENOTDIR in the same call that opens it, so there is no gap between a check
  * and the open. Both backends add O_CLOEXEC to every open.
  */
-const kDirFlags = fsConstants.O_RDONLY | fsConstants.O_DIRECTORY;
+const kDirFlags = kSearch | fsConstants.O_DIRECTORY;
 
 function giveBack(fd: number): void {
   untrackFd(fd);
