@@ -11,10 +11,10 @@ export { AioWorkingDirectory } from '../working-directory.js';
 
 /**
  * Platform: O_PATH (Linux; the same number on every architecture Node runs
- * on there) is POSIX's O_SEARCH, what IO::AIO asks for: a descriptor to
+ * on there) is Linux's counterpart of POSIX's O_SEARCH: a descriptor to
  * resolve names from, which needs search permission on the directory but
  * not read permission, so a wd can be made of a directory mode 0711 as a
- * path could be used. Elsewhere O_RDONLY.
+ * path through it could be used. Elsewhere O_RDONLY.
  */
 const kSearch = process.platform === 'linux' ? 0o10000000 : fsConstants.O_RDONLY;
 
