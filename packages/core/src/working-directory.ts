@@ -25,9 +25,11 @@ function closeHeld(held: Held): void {
   held.release(held.fd);
 }
 
-// Platform: a working directory the program forgot is closed when it is collected, as IO::AIO
-// closes one on DESTROY; when that happens is the collector's choice, so close() is the reliable way.
-const forgotten = new FinalizationRegistry<Held>(closeHeld);
+// Invariant: a wd is never closed by the garbage collector. A request holds the name
+// `/proc/self/fd/N/rel`, not the wd, so a wd collected while such a request waits would close N
+// under it, and the next open could reuse N: the request would then reach another directory.
+// IO::AIO closes a wd on DESTROY because its requests hold the wd itself. A wd dropped without
+// close() keeps its descriptor until the process exits: a leak, never a misdirected request.
 
 let procFd: boolean | undefined;
 
@@ -76,18 +78,19 @@ function toBytes(path: Bytes): Buffer {
  *
  * Close it with `close()` (or `using wd = await aio.wd(path)`) once the
  * requests that use it have finished: its descriptor counts against the
- * context's `maxOpenFds` until then. One the program drops is closed when
- * the garbage collector reclaims it, at a time nobody controls.
+ * context's `maxOpenFds` until then. One the program drops without
+ * `close()` keeps its descriptor until the process exits (it is never
+ * closed behind a request that still uses it).
  *
  * Platform: on Linux a relative `rel` becomes `/proc/self/fd/<fd>/<rel>`,
  * which the kernel resolves exactly as openat(fd, rel); where
  * `/proc/self/fd` does not exist it becomes the canonical path joined with
  * `rel`, and a rename of the directory is then not followed.
  *
- * Keep it referenced, open, until the requests given it have finished: a
- * request holds the name it was given, not the wd, so a wd closed (or
- * collected) while they are queued or running makes them fail with ENOENT,
- * or reach whatever the number names by then. Never close `fd` yourself:
+ * Keep it open until the requests given it have finished: a request holds
+ * the name it was given, not the wd, so a wd closed while they are queued
+ * or running makes them fail with ENOENT, or reach whatever the number
+ * names by then. Never close `fd` yourself:
  * `close()` would later close a number that may be someone else's.
  * @example
  * using etc = await aio.wd('/etc');
@@ -103,7 +106,6 @@ export class AioWorkingDirectory {
   constructor(path: Bytes, fd: number, release: FdRelease) {
     this.path = path;
     this.#held = { fd, release };
-    forgotten.register(this, this.#held, this);
   }
 
   /** The open directory descriptor (to look at, as with `fs.fstatSync`); -1 once closed. */
@@ -121,14 +123,13 @@ export class AioWorkingDirectory {
    * budget. Synchronous, and a no-op the second time.
    *
    * Perf: close(2) of a directory has no data to flush, so it runs here
-   * rather than as a queued request; this is also what lets `using` and the
-   * collector's clean-up (which can wait for nothing) close it.
+   * rather than as a queued request; this is also what lets `using` (which
+   * can wait for nothing) close it.
    */
   close(): void {
     const held = this.#held;
     if (held === null) return;
     this.#held = null;
-    forgotten.unregister(this);
     closeHeld(held);
   }
 

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  closeSync,
   existsSync,
   fstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -22,7 +24,7 @@ import { hasProcFd, setProcFdForTesting } from '../../../packages/core/src/worki
 import { coreDist } from '../../helpers/child.js';
 import { counters, kIdle } from '../../helpers/requests.js';
 import { openFdCount, tempDir } from '../../helpers/tmp.js';
-import { turns, until } from '../../helpers/turns.js';
+import { turns } from '../../helpers/turns.js';
 import { canDropPrivileges, runUnprivileged } from '../../helpers/unprivileged.js';
 
 const kProc = hasProcFd();
@@ -422,32 +424,28 @@ describe('closing a wd', () => {
     expect(openFdCount()).toBe(fdsBefore);
   });
 
-  test('a wd the program dropped is closed once the garbage collector reclaims it', async () => {
+  test('a wd the program dropped is never closed behind a request still waiting to use it', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const dir = realTemp();
-    const ctx = createAio();
-    // The wd is made and dropped inside this function: only its number leaves it.
-    const fd = await (async () => (await ctx.wd(dir)).fd)();
-    // The engine keeps the resolvers of the last promise it made (and so its value) until it makes
-    // another: one more awaited request lets the wd go.
-    await ctx.nop();
-    const names = (): string => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`);
-      } catch {
-        return 'closed';
-      }
-    };
-    expect(names()).toBe(dir);
-    // Closed, or its number reused by another open since: either way it no longer names dir.
-    await until(
-      () => {
-        gc();
-        return names() !== dir;
-      },
-      'the dropped wd closed by its finalizer',
-      1000,
-    );
+    const other = realTemp();
+    writeFileSync(join(dir, 'f'), 'in dir');
+    const ctx = createAio({ maxParallel: 0 });
+    // The wd is made and dropped inside this function: only the queued request leaves it.
+    const { req } = await (async () => ({ req: ctx.stat([await createAio().wd(dir), 'f']) }))();
+    // The engine keeps the last promise it made (and its value) until it makes another.
+    await createAio().nop();
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Were the wd's number closed by now, these opens would take it and the stat would reach `other`.
+    const opened = Array.from({ length: 4 }, () => openSync(other, 'r'));
+    ctx.maxParallel = 1;
+    try {
+      await expect(req).resolves.toMatchObject({ size: 'in dir'.length });
+    } finally {
+      for (const fd of opened) closeSync(fd);
+    }
   });
 });
