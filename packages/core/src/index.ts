@@ -65,13 +65,12 @@ export {
   type QueueTaskContext,
 } from './queue.js';
 export { AioRequest, type RequestCallback, type RequestOptions, type RequestState } from './request.js';
-// The methods take PathLike with the wd forms; the exported name stays the node:fs union until
-// @ioaio/rx's own path parameters take wds too.
 export {
-  type FsPathLike as PathLike,
+  type FsPathLike,
   kMaxPriority,
   kMinPriority,
   type NameEncoding,
+  type PathLike,
   validateInteger,
   type WdPath,
 } from './validate.js';

@@ -1,18 +1,13 @@
 import { closeSync, existsSync } from 'node:fs';
 import { systemError } from './errors.js';
 
-/** A path or a name: a string, or raw bytes (not valid UTF-8, say). */
-type Bytes = string | Buffer;
-
 const kSlash = 0x2f;
 const kProcFd = '/proc/self/fd';
 
-/** Gives a descriptor back to the budget it was counted against (the fd budget's `untrackFd`). */
-export type FdRelease = (fd: number) => void;
-
 interface Held {
   fd: number;
-  release: FdRelease;
+  /** Gives the descriptor back to the budget it was counted against (the fd budget's `untrackFd`). */
+  release: (fd: number) => void;
 }
 
 /** Closes a descriptor and gives its unit back; a close that fails still gives it back (the number is gone). */
@@ -48,23 +43,23 @@ export function setProcFdForTesting(value: boolean | undefined): void {
   procFd = value;
 }
 
-function isAbsolute(path: Bytes): boolean {
+function isAbsolute(path: string | Buffer): boolean {
   return typeof path === 'string' ? path.startsWith('/') : path[0] === kSlash;
 }
 
 /** `''` or `'.'`: the directory itself. */
-function isSelf(path: Bytes): boolean {
+function isSelf(path: string | Buffer): boolean {
   if (typeof path === 'string') return path === '' || path === '.';
   return path.length === 0 || (path.length === 1 && path[0] === 0x2e);
 }
 
 /** `dir/name`; a Buffer name gives a Buffer, byte for byte. */
-function join(dir: Bytes, name: Bytes): Bytes {
+function join(dir: string | Buffer, name: string | Buffer): string | Buffer {
   if (typeof dir === 'string' && typeof name === 'string') return `${dir}/${name}`;
   return Buffer.concat([toBytes(dir), Buffer.from([kSlash]), toBytes(name)]);
 }
 
-function toBytes(path: Bytes): Buffer {
+function toBytes(path: string | Buffer): Buffer {
   return typeof path === 'string' ? Buffer.from(path) : path;
 }
 
@@ -99,11 +94,11 @@ function toBytes(path: Bytes): Buffer {
  */
 export class AioWorkingDirectory {
   /** The canonical absolute path, as resolved when the wd was made (a Buffer if the path given was one). */
-  readonly path: Bytes;
+  readonly path: string | Buffer;
   #held: Held | null;
 
   /** Made by `aio.wd()`, which opened `fd` and counted it; `release` gives it back to that count. */
-  constructor(path: Bytes, fd: number, release: FdRelease) {
+  constructor(path: string | Buffer, fd: number, release: (fd: number) => void) {
     this.path = path;
     this.#held = { fd, release };
   }
@@ -147,7 +142,7 @@ export class AioWorkingDirectory {
    * `'.'` the path itself): a name for messages and for storing, which does
    * not follow a rename of the directory. Works after `close()`.
    */
-  resolve(rel: Bytes): Bytes {
+  resolve(rel: string | Buffer): string | Buffer {
     if (isAbsolute(rel)) return rel;
     return isSelf(rel) ? this.path : join(this.path, rel);
   }
@@ -158,7 +153,7 @@ export class AioWorkingDirectory {
    * the wd is closed. `'.'` and `''` give `/proc/self/fd/<fd>/.`, the
    * directory itself even for lstat (the bare magic link is a symlink).
    */
-  pathFor(rel: Bytes): Bytes {
+  pathFor(rel: string | Buffer): string | Buffer {
     if (isAbsolute(rel)) return rel;
     const held = this.#held;
     if (held === null) throw systemError('EBADF', 'openat', String(this.resolve(rel)));

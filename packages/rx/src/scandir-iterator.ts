@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type AioContext,
   type AioGroup,
+  AioWorkingDirectory,
   aio as defaultAio,
   joinPath,
   operations,
@@ -36,11 +37,19 @@ export interface ScandirIteratorOptions extends Omit<ScandirOptions, 'callback' 
  * arguments were validated, so `dir` is a string, a byte array or a `file:` URL.
  */
 function entryBase(dir: PathLike, buffers: boolean): PathBytes {
-  const path = dir instanceof URL ? fileURLToPath(dir) : dir;
+  const path = plainPath(dir);
   if (typeof path === 'string') return stripTrailingSlashes(buffers ? Buffer.from(path) : path);
   // Any byte array is a path, as core takes it; a view, not a copy.
   const bytes = Buffer.from(path.buffer, path.byteOffset, path.byteLength);
   return stripTrailingSlashes(buffers ? bytes : bytes.toString());
+}
+
+/** A path as a string or bytes: a URL's path, a wd's canonical path, or `[wd, rel]` joined onto it. */
+function plainPath(dir: PathLike): string | Uint8Array {
+  if (dir instanceof URL) return fileURLToPath(dir);
+  if (dir instanceof AioWorkingDirectory) return dir.path;
+  if (Array.isArray(dir)) return (dir[0] as AioWorkingDirectory).resolve(dir[1] as PathBytes);
+  return dir as string | Uint8Array;
 }
 
 async function* scanEntries(
