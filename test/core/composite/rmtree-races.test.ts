@@ -155,3 +155,25 @@ test('a tree renamed while it is removed is followed to where it went: the remov
   await expect(ctx.rmtree(tree)).resolves.toBeUndefined();
   expect(listTree(dir)).toEqual([]);
 });
+
+test('with several lanes at once (a root of six subtrees), a directory swapped for a symlink in any of them is refused and the link unlinked', async () => {
+  const dir = tempDir();
+  const outside = makeOutside(dir);
+  const tree = join(dir, 'tree');
+  for (let i = 1; i <= 6; i++) {
+    mkdirSync(join(tree, `s${i}`, `inner${i}`), { recursive: true });
+    writeFileSync(join(tree, `s${i}`, `inner${i}`, 'f'), String(i));
+  }
+  const ctx = createAio();
+  const fds = openFdCount();
+  beforeOpening(ctx, 'inner4', () => {
+    renameSync(join(tree, 's4', 'inner4'), join(dir, 'inner4-aside'));
+    symlinkSync(outside, join(tree, 's4', 'inner4'));
+  });
+  await expect(ctx.rmtree(tree)).resolves.toBeUndefined();
+  expect([listTree(dir), openFdCount(), ctx.nreqs]).toEqual([
+    ['inner4-aside/', 'inner4-aside/f', 'outside/', 'outside/deep/', 'outside/deep/keep2', 'outside/keep'],
+    fds,
+    0,
+  ]);
+});

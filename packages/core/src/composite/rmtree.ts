@@ -30,8 +30,13 @@ const kMaxHeldSubdirs = 4096;
  * through `..` of its child (and checked) when the removal climbs back to it.
  */
 const kMaxHeldAncestors = 4;
-/** Descriptors the removal needs besides its held ancestors: the directory, its stream, one more. */
+/** Descriptors a lane needs besides its held ancestors: the directory, its stream, one more. */
 const kWorkingFds = 3;
+/**
+ * Perf: lanes emptying disjoint subtrees at once. One lane waits on every directory's open, read
+ * and rmdir in turn; a tree of many small directories is then bound by those round trips.
+ */
+const kLanes = 4;
 
 /** A subdirectory is opened like this: a symlink or a non-directory swapped in is refused by the kernel. */
 const kDownFlags = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
@@ -47,7 +52,7 @@ const kProcFd = process.platform === 'linux' && existsSync('/proc/self/fd') ? '/
 
 const kNoEntries: DirEntry<Buffer>[] = [];
 
-/** One directory of the tree: the one being emptied, and the chain of its ancestors. */
+/** One directory of the tree: the one a lane is emptying, and the chain of its ancestors. */
 interface Dir {
   readonly parent: Dir | null;
   /** Its name in the parent; the root has none. */
@@ -56,11 +61,19 @@ interface Dir {
   readonly path: PathBytes | null;
   /** Its descriptor (opened with O_NOFOLLOW below the root), or -1 while it holds none. */
   fd: number;
-  /** Who it is: checked when it is reopened through a child's `..`. */
+  /** Who it is (device and inode, from fstat when its descriptor is given up): checked when reopened through `..`. */
   dev: number;
   ino: number;
   /** Subdirectories found by the current pass, not yet entered. */
   subdirs: Buffer[];
+  /** Subdirectories handed to another lane and not finished. */
+  handedOff: number;
+  /** Subdirectories another lane emptied, waiting for their rmdir here. */
+  emptied: Buffer[];
+  /** The lane waiting here for the subdirectories it handed off, or null. */
+  waiter: Lane | null;
+  /** Its descriptor is being given up (its identity asked first); cleared if a lane needs it meanwhile. */
+  leaving: boolean;
   /** The pass stopped at kMaxHeldSubdirs: read again once those are removed. */
   paused: boolean;
   /** Something was removed since its last pass began (worth another pass on ENOTEMPTY). */
@@ -69,15 +82,19 @@ interface Dir {
   failed: boolean;
 }
 
-function newDir(parent: Dir | null, name: Buffer | null, path: PathBytes | null, fd: number, st: Stats): Dir {
+function newDir(parent: Dir | null, name: Buffer | null, path: PathBytes | null, fd: number): Dir {
   return {
     parent,
     name,
     path,
     fd,
-    dev: st.dev,
-    ino: st.ino,
+    dev: -1,
+    ino: -1,
     subdirs: [],
+    handedOff: 0,
+    emptied: [],
+    waiter: null,
+    leaving: false,
     paused: false,
     progress: false,
     failed: false,
@@ -99,56 +116,386 @@ function shownPath(root: PathBytes, dir: Dir, name: Buffer | null): string {
   return String(path);
 }
 
+/** `name` under `dir`, as the kernel is given it: through the descriptor where it can be. */
+function nameIn(dir: Dir, name: Buffer | string): PathBytes {
+  return joinPath(self(dir), name);
+}
+
+/** The directory itself, as the kernel is given it. */
+function self(dir: Dir): PathBytes {
+  return kProcFd === null ? (dir.path as PathBytes) : `${kProcFd}${dir.fd}`;
+}
+
 /**
- * One removal, one directory at a time, depth first, as `rm -rf` does: the directory being emptied is
- * open, its entries are unlinked many at once through its descriptor, and its subdirectories are
- * entered one by one through it with O_NOFOLLOW. So every name the removal touches is resolved
- * inside a directory it holds open: a directory swapped for a symlink is never followed, and a tree
- * renamed meanwhile is followed to where it went. Climbing back up, a parent whose descriptor was
- * given up is reopened through `..` and must be the same directory (device and inode), else the
- * removal stops. JS recursion never grows with the tree's depth; at most kMaxHeldAncestors + 3
- * descriptors are held. All requests go through the group's feeder, at most its limit at once.
+ * One cursor of the removal, depth first through its own subtree as `rm -rf` goes: the directory
+ * it is emptying is open, its entries are unlinked many at once through that descriptor, and its
+ * subdirectories are entered one by one through it with O_NOFOLLOW, or handed to an idle lane
+ * (whose subtree is then its own: it never touches a directory above its top). Climbing back, a
+ * parent whose descriptor was given up is reopened through `..` and must be the same directory
+ * (device and inode), else the removal stops. JS recursion never grows with the tree's depth.
+ */
+class Lane {
+  readonly #r: TreeRemoval;
+  /** The lane's own subtree starts here: the root, or a subdirectory handed to it. */
+  top: Dir | null = null;
+  /** The directory being emptied, or climbed through; null: the lane is free. */
+  cur: Dir | null = null;
+  /** The current directory's stream while a pass reads it. */
+  stream: DirStream | null = null;
+  reading = false;
+  chunk: DirEntry<Buffer>[] = kNoEntries;
+  next = 0;
+  /** Entry requests of the current directory not finished (unlinks, probes, rmdirs of emptied subdirectories). */
+  inFlight = 0;
+  /** The next directory-level request (open, stat, rmdir…), issued by the feeder; one at a time. */
+  step: (() => void) | null = null;
+
+  constructor(removal: TreeRemoval) {
+    this.#r = removal;
+  }
+
+  /** Adds one request of this lane, if it has one ready; false when it has none now. */
+  feed(): boolean {
+    for (;;) {
+      // Invariant: checked on every turn; issuing a chunk's last entry may set the next step.
+      const step = this.step;
+      if (step !== null) {
+        this.step = null;
+        step();
+        return true;
+      }
+      if (this.cur === null) return false;
+      if (this.next < this.chunk.length) {
+        if (this.#issueNext(this.cur)) return true;
+        continue;
+      }
+      if (this.stream === null || this.reading) return false;
+      this.#readChunk(this.cur, this.stream);
+      return true;
+    }
+  }
+
+  /** Starts a pass over `dir`: it becomes the current directory, its stream opens on its descriptor. */
+  enter(dir: Dir): void {
+    this.#r.opened(dir);
+    this.cur = dir;
+    this.stream = new DirStream(self(dir), { encoding: 'buffer', chunkEntries: kChunkEntries });
+  }
+
+  #readChunk(dir: Dir, stream: DirStream): void {
+    this.reading = true;
+    this.#r.add(
+      this.#r.aio.readdirChunk(stream, {
+        priority: this.#r.priority,
+        callback: (err, entries) => this.#chunkRead(dir, err, entries as DirEntry<Buffer>[]),
+      }),
+    );
+  }
+
+  #chunkRead(dir: Dir, err: NodeJS.ErrnoException | null, entries: DirEntry<Buffer>[]): void {
+    this.reading = false;
+    if (this.#r.stopped) return;
+    if (err !== null) {
+      // The stream closed itself: this pass ends with what it found.
+      this.#r.note(dir, this.#r.relabel(err, dir, null));
+      return this.#passRead(dir);
+    }
+    this.chunk = entries;
+    this.next = 0;
+    if (entries.length === 0) this.#chunkIssued(dir);
+  }
+
+  /** Issues the next entry of the current chunk; false once the chunk is used up. */
+  #issueNext(dir: Dir): boolean {
+    const chunk = this.chunk;
+    while (this.next < chunk.length) {
+      const entry = chunk[this.next++] as DirEntry<Buffer>;
+      if (entry.type === 'dir') dir.subdirs.push(entry.name);
+      else if (entry.type === 'unknown') return this.#probe(dir, entry.name);
+      else return this.#unlink(dir, entry.name);
+    }
+    this.#chunkIssued(dir);
+    return false;
+  }
+
+  /** The chunk is issued: read on (the feeder does), or pause at kMaxHeldSubdirs, or end the pass. */
+  #chunkIssued(dir: Dir): void {
+    this.chunk = kNoEntries;
+    this.next = 0;
+    const stream = this.stream as DirStream;
+    if (stream.ended) return this.#passRead(dir);
+    if (dir.subdirs.length < kMaxHeldSubdirs) return;
+    stream.close();
+    dir.paused = true;
+    this.#passRead(dir);
+  }
+
+  /** The pass has read what it will; once its entries are done, its subdirectories are entered. */
+  #passRead(dir: Dir): void {
+    this.stream?.close();
+    this.stream = null;
+    if (this.inFlight === 0) this.#descendOrLeave(dir);
+  }
+
+  #unlink(dir: Dir, name: Buffer): true {
+    this.inFlight++;
+    this.#r.add(
+      this.#r.aio.unlink(nameIn(dir, name), {
+        priority: this.#r.priority,
+        callback: (err) => this.#entryDone(dir, name, err),
+      }),
+    );
+    return true;
+  }
+
+  /** An entry of unknown type (a file system without d_type): lstat tells a directory from the rest. */
+  #probe(dir: Dir, name: Buffer): true {
+    this.inFlight++;
+    this.#r.add(
+      this.#r.aio.lstat(nameIn(dir, name), {
+        priority: this.#r.priority,
+        callback: (err, st) => {
+          if (err !== null || !st.isDirectory()) {
+            if (err === null) this.#unlink(dir, name);
+            return this.#entryDone(dir, name, err);
+          }
+          dir.subdirs.push(name);
+          this.#entryDone(dir, name, null);
+        },
+      }),
+    );
+    return true;
+  }
+
+  #entryDone(dir: Dir, name: Buffer, err: NodeJS.ErrnoException | null): void {
+    this.inFlight--;
+    if (this.#r.stopped) return;
+    // An entry that vanished meanwhile is as good as removed.
+    if (err === null) dir.progress = true;
+    else if (err.code !== 'ENOENT') this.#r.note(dir, this.#r.relabel(err, dir, name));
+    if (this.inFlight === 0 && this.stream === null && this.chunk === kNoEntries) this.#descendOrLeave(dir);
+  }
+
+  /**
+   * Next, in order: rmdir what other lanes emptied here; enter (or hand off) the next
+   * subdirectory; wait for handed-off ones; read again after a pause that removed something;
+   * else leave.
+   */
+  #descendOrLeave(dir: Dir): void {
+    if (dir.emptied.length > 0) return this.#rmdirEmptied(dir);
+    const name = dir.subdirs.pop();
+    if (name !== undefined) {
+      this.step = () => this.#openChild(dir, name);
+      return;
+    }
+    if (dir.handedOff > 0) {
+      dir.waiter = this;
+      return;
+    }
+    if (dir.paused) {
+      dir.paused = false;
+      if (dir.progress) {
+        dir.progress = false;
+        return this.enter(dir);
+      }
+      dir.failed = true;
+      this.#r.noteFirst(systemError('ENOTEMPTY', 'rmdir', this.#r.shown(dir, null)));
+    }
+    this.#leave(dir);
+  }
+
+  /** Another lane handed back a subdirectory it finished: this lane goes on if it was waiting for it. */
+  wake(dir: Dir): void {
+    if (dir.waiter !== this || this.#r.stopped) return;
+    dir.waiter = null;
+    this.#descendOrLeave(dir);
+  }
+
+  /** Subdirectories other lanes emptied: their rmdirs, through this directory's descriptor, all at once. */
+  #rmdirEmptied(dir: Dir): void {
+    for (const name of dir.emptied.splice(0)) {
+      this.inFlight++;
+      this.#r.add(
+        this.#r.aio.rmdir(nameIn(dir, name), {
+          priority: this.#r.priority,
+          callback: (err) => {
+            // A subdirectory filled again meanwhile is entered and read again.
+            if (err?.code === 'ENOTEMPTY') dir.subdirs.push(name);
+            this.#entryDone(dir, name, err?.code === 'ENOTEMPTY' ? null : err);
+          },
+        }),
+      );
+    }
+  }
+
+  /** Invariant: a subdirectory is opened through its parent's descriptor and never through a symlink. */
+  #openChild(dir: Dir, name: Buffer): void {
+    this.#r.openDir(nameIn(dir, name), kDownFlags, (err, fd) => {
+      if (err === null) {
+        const child = newDir(dir, name, kProcFd === null ? joinPath(dir.path as PathBytes, name) : null, fd);
+        if (dir.subdirs.length > 0 && this.#r.handOff(child)) {
+          dir.handedOff++;
+          return this.#descendOrLeave(dir);
+        }
+        this.#releaseFar(child);
+        return this.enter(child);
+      }
+      // No longer a directory (a symlink or a file swapped in): an entry like any other, unlinked.
+      if (err.code === 'ELOOP' || err.code === 'ENOTDIR') return this.#unlink(dir, name);
+      if (err.code === 'ENOENT') dir.progress = true;
+      else this.#r.note(dir, this.#r.relabel(err, dir, name));
+      this.#descendOrLeave(dir);
+    });
+  }
+
+  /**
+   * Keeps the descriptors of the nearest ancestors only: the one just beyond them is given up.
+   * Invariant: never one above this lane's top, which belongs to another lane.
+   */
+  #releaseFar(child: Dir): void {
+    let far: Dir | null = child;
+    for (let i = 0; i <= this.#r.heldAncestors; i++) {
+      if (far === null || far === this.top) return;
+      far = far.parent;
+    }
+    if (far !== null && far.fd >= 0 && !far.leaving) this.#r.giveUp(far);
+  }
+
+  /** Emptied (or given up): its rmdir through its parent, then its descriptor goes. */
+  #leave(dir: Dir): void {
+    if (dir === this.top && dir.parent !== null) return this.#handBack(dir);
+    if (dir.failed) return this.#up(dir, false);
+    const parent = dir.parent;
+    if (parent === null) {
+      this.step = () => this.#rmdir(dir, this.#r.root);
+      return;
+    }
+    this.#withParent(dir, parent, () => {
+      this.step = () => this.#rmdir(dir, nameIn(parent, dir.name as Buffer));
+    });
+  }
+
+  /** The top of a handed-off subtree is finished: its parent's lane does the rmdir; this lane is free. */
+  #handBack(dir: Dir): void {
+    this.#r.release(dir);
+    const parent = dir.parent as Dir;
+    if (dir.failed) parent.failed = true;
+    else parent.emptied.push(dir.name as Buffer);
+    parent.handedOff--;
+    this.cur = null;
+    this.top = null;
+    parent.waiter?.wake(parent);
+  }
+
+  /** Reopens a parent whose descriptor was given up, through the child's `..`, and checks it is the same. */
+  #withParent(dir: Dir, parent: Dir, then: () => void): void {
+    if (parent.fd >= 0) {
+      // Reached again before its give-up finished: it stays open.
+      parent.leaving = false;
+      return then();
+    }
+    this.step = () =>
+      this.#r.openDir(nameIn(dir, '..'), kUpFlags, (err, fd) => {
+        if (err !== null) return this.#r.abandon(this.#r.relabel(err, parent, null));
+        this.#r.identify(fd, (st) => {
+          if (st.dev !== parent.dev || st.ino !== parent.ino) {
+            this.#r.closeFd(fd);
+            // Invariant: the tree was moved under the removal; nothing outside it may be touched.
+            return this.#r.abandon(systemError('ENOENT', 'rmdir', this.#r.shown(parent, null)));
+          }
+          parent.fd = fd;
+          this.#r.opened(parent);
+          then();
+        });
+      });
+  }
+
+  #rmdir(dir: Dir, path: PathBytes): void {
+    this.#r.add(
+      this.#r.aio.rmdir(path, { priority: this.#r.priority, callback: (err) => this.#rmdirDone(dir, err) }),
+    );
+  }
+
+  /** Removed; or ENOTEMPTY after a pass that removed something: entries were missed, read again. */
+  #rmdirDone(dir: Dir, err: NodeJS.ErrnoException | null): void {
+    if (this.#r.stopped) return;
+    if (err?.code === 'ENOTEMPTY' && dir.progress) {
+      dir.progress = false;
+      return this.enter(dir);
+    }
+    if (err !== null && (err.code !== 'ENOENT' || dir.parent === null)) {
+      this.#r.note(dir, dir.parent === null ? err : this.#r.relabel(err, dir.parent, dir.name));
+    }
+    this.#up(dir, err === null || (err.code === 'ENOENT' && dir.parent !== null));
+  }
+
+  /** A directory is finished: its descriptor goes, and its parent carries on (or the removal settles). */
+  #up(dir: Dir, removed: boolean): void {
+    const parent = dir.parent;
+    if (parent === null) {
+      this.#r.release(dir);
+      this.cur = null;
+      return this.#r.settle();
+    }
+    if (removed) parent.progress = true;
+    else parent.failed = true;
+    this.cur = parent;
+    const carryOn = (): void => {
+      this.#r.release(dir);
+      this.#descendOrLeave(parent);
+    };
+    // A failed directory was not rmdir'ed, so its parent may not be open yet: reopen it first.
+    if (parent.fd >= 0) return carryOn();
+    this.#withParent(dir, parent, carryOn);
+  }
+
+  /** Cancelled: the stream closes now (descriptors are closed by the removal). */
+  stop(): void {
+    this.step = null;
+    this.stream?.close();
+    this.stream = null;
+  }
+}
+
+/**
+ * One removal: up to `lanes` cursors (see {@link Lane}) over disjoint subtrees, every request
+ * through the group's feeder, at most its limit at once. On Linux every name below the root is
+ * resolved through a directory it holds open; at most (heldAncestors + 3) descriptors per lane.
  */
 class TreeRemoval {
-  readonly #aio: AioContext;
+  readonly aio: AioContext;
   readonly #group: AioGroup<void>;
-  readonly #priority: number;
-  readonly #heldAncestors: number;
-  #root: PathBytes = '';
-  /** The directory being emptied, or climbed through. */
-  #cur: Dir | null = null;
-  /** Its stream while a pass reads it. */
-  #stream: DirStream | null = null;
-  #reading = false;
-  #chunk: DirEntry<Buffer>[] = kNoEntries;
-  #next = 0;
-  /** Entry requests of the current directory not finished (unlinks, probes). */
-  #inFlight = 0;
-  /** The next directory-level request (open, stat, rmdir…), issued by the feeder; one at a time. */
-  #step: (() => void) | null = null;
+  readonly priority: number;
+  readonly heldAncestors: number;
+  readonly #lanes: Lane[] = [];
+  #turn = 0;
+  root: PathBytes = '';
   /** Every directory holding a descriptor, so a cancel can close them all. */
   readonly #open = new Set<Dir>();
   #firstError: unknown = undefined;
-  #stopped = false;
+  stopped = false;
 
   constructor(aio: AioContext, group: AioGroup<void>) {
-    this.#aio = aio;
+    this.aio = aio;
     this.#group = group;
-    this.#priority = group.priority;
+    this.priority = group.priority;
     const budget = requestFdBudget(group);
-    const spare = budget === null ? kMaxHeldAncestors : Math.floor(budget.size / 2) - kWorkingFds;
-    this.#heldAncestors = Math.max(0, Math.min(kMaxHeldAncestors, spare));
+    const size = budget === null ? Number.POSITIVE_INFINITY : budget.size;
+    this.heldAncestors = Math.max(0, Math.min(kMaxHeldAncestors, Math.floor(size / 2) - kWorkingFds));
+    const lanes = Math.max(1, Math.min(kLanes, Math.floor(size / (this.heldAncestors + kWorkingFds))));
+    for (let i = 0; i < lanes; i++) this.#lanes.push(new Lane(this));
   }
 
-  /** refuseDotRoot → lstatRoot → refuseSymlinkRoot → openRoot → the removal proper. */
+  /** refuseDotRoot → lstatRoot → refuseSymlinkRoot → openRoot → the lanes. */
   start(path: PathBytes): void {
     const root = stripTrailingSlashes(path);
     if (this.#refuseDotRoot(path, root)) return;
-    this.#root = root;
+    this.root = root;
     // Set first, so a caller's limit(0) (a pause) made after the call is kept.
     this.#group.limit(kLimit);
     this.#group.signal.addEventListener('abort', () => this.#stop(), { once: true });
-    this.#step = () => this.#lstatRoot(root);
+    const first = this.#lanes[0] as Lane;
+    first.step = () => this.#lstatRoot(first, root);
     setFeeder(this.#group, () => this.#feed());
   }
 
@@ -165,12 +512,13 @@ class TreeRemoval {
     return true;
   }
 
-  #lstatRoot(root: PathBytes): void {
-    this.#add(
-      this.#aio.lstat(root, {
-        priority: this.#priority,
+  #lstatRoot(lane: Lane, root: PathBytes): void {
+    // The lane is busy from here on (cur is set once the root is open).
+    this.add(
+      this.aio.lstat(root, {
+        priority: this.priority,
         callback: (err, st) => {
-          if (!this.#refuseSymlinkRoot(root, err, st)) this.#step = () => this.#openRoot(root);
+          if (!this.#refuseSymlinkRoot(root, err, st)) lane.step = () => this.#openRoot(lane, root);
         },
       }),
     );
@@ -184,344 +532,157 @@ class TreeRemoval {
   }
 
   /** The root is opened with O_NOFOLLOW too: a symlink swapped in after the lstat is refused. */
-  #openRoot(root: PathBytes): void {
-    this.#openDir(root, kDownFlags, (err, fd) => {
-      if (err === null) return this.#identify(fd, (st) => this.#enter(newDir(null, null, root, fd, st)));
+  #openRoot(lane: Lane, root: PathBytes): void {
+    this.openDir(root, kDownFlags, (err, fd) => {
+      if (err === null) {
+        const dir = newDir(null, null, root, fd);
+        lane.top = dir;
+        return lane.enter(dir);
+      }
       const swapped = err.code === 'ELOOP' || err.code === 'ENOTDIR';
       failGroup(this.#group, swapped ? systemError('ENOTDIR', 'rmdir', String(root)) : err);
     });
   }
 
-  /** Cancelled: no more requests, and every descriptor and stream still open is closed now. */
-  #stop(): void {
-    this.#stopped = true;
-    this.#step = null;
-    this.#stream?.close();
-    this.#stream = null;
-    for (const dir of this.#open) this.#release(dir);
-  }
-
-  /** The feeder: adds one request, or nothing when none can start now. */
+  /** The feeder: one request from the next lane that has one ready, or nothing. */
   #feed(): void {
-    while (!this.#stopped) {
-      const step = this.#step;
-      if (step !== null) {
-        this.#step = null;
-        return step();
+    const lanes = this.#lanes;
+    for (let i = 0; i < lanes.length && !this.stopped; i++) {
+      const lane = lanes[(this.#turn + i) % lanes.length] as Lane;
+      if (lane.step === null && lane.cur === null) continue;
+      if (lane.feed()) {
+        this.#turn = (this.#turn + i + 1) % lanes.length;
+        return;
       }
-      if (this.#next < this.#chunk.length) {
-        if (this.#issueNext(this.#cur as Dir)) return;
-        continue;
-      }
-      if (this.#stream === null || this.#reading) return;
-      return this.#readChunk(this.#cur as Dir, this.#stream);
     }
   }
 
-  #add(req: AioRequest<unknown>): void {
+  /** A free lane takes over the subtree at `child` (already open); false when every lane is busy. */
+  handOff(child: Dir): boolean {
+    const lane = this.#lanes.find((l) => l.cur === null && l.step === null);
+    if (lane === undefined) return false;
+    lane.top = child;
+    lane.enter(child);
+    return true;
+  }
+
+  add(req: AioRequest<unknown>): void {
     this.#group.add(req);
   }
 
-  /** `name` under `dir`, as the kernel is given it: through the descriptor where it can be. */
-  #nameIn(dir: Dir, name: Buffer | string): PathBytes {
-    const base = kProcFd === null ? (dir.path as PathBytes) : `${kProcFd}${dir.fd}`;
-    return joinPath(base, name);
-  }
-
-  /** The directory itself, as the kernel is given it. */
-  #self(dir: Dir): PathBytes {
-    return kProcFd === null ? (dir.path as PathBytes) : `${kProcFd}${dir.fd}`;
-  }
-
-  #openDir(
+  openDir(
     path: PathBytes,
     flags: number,
     then: (err: NodeJS.ErrnoException | null, fd: number) => void,
   ): void {
-    this.#add(
-      this.#aio.open(path, flags, 0, {
-        priority: this.#priority,
+    this.add(
+      this.aio.open(path, flags, 0, {
+        priority: this.priority,
         callback: (err, fd) => {
-          if (err === null && this.#stopped) return this.#closeFd(fd);
-          if (!this.#stopped) then(err, fd);
+          if (err === null && this.stopped) return this.closeFd(fd);
+          if (!this.stopped) then(err, fd);
         },
       }),
     );
   }
 
-  /** Its device and inode, from the descriptor just opened: who the directory is. */
-  #identify(fd: number, then: (st: Stats) => void): void {
-    this.#step = () =>
-      this.#add(
-        this.#aio.stat(fd, {
-          priority: this.#priority,
-          callback: (err, st) => {
-            if (this.#stopped) return this.#closeFd(fd);
-            if (err === null) return then(st);
-            this.#closeFd(fd);
-            this.#abandon(err);
-          },
-        }),
-      );
-  }
-
-  /** Starts a pass over `dir`: it becomes the current directory, its stream opens on its descriptor. */
-  #enter(dir: Dir): void {
-    this.#open.add(dir);
-    this.#cur = dir;
-    this.#stream = new DirStream(this.#self(dir), { encoding: 'buffer', chunkEntries: kChunkEntries });
-  }
-
-  #readChunk(dir: Dir, stream: DirStream): void {
-    this.#reading = true;
-    this.#add(
-      this.#aio.readdirChunk(stream, {
-        priority: this.#priority,
-        callback: (err, entries) => this.#chunkRead(dir, err, entries as DirEntry<Buffer>[]),
-      }),
-    );
-  }
-
-  #chunkRead(dir: Dir, err: NodeJS.ErrnoException | null, entries: DirEntry<Buffer>[]): void {
-    this.#reading = false;
-    if (this.#stopped) return;
-    if (err !== null) {
-      // The stream closed itself: this pass ends with what it found.
-      this.#note(dir, this.#relabel(err, dir, null));
-      return this.#passRead(dir);
-    }
-    this.#chunk = entries;
-    this.#next = 0;
-    if (entries.length === 0) this.#chunkIssued(dir);
-  }
-
-  /** Issues the next entry of the current chunk; false once the chunk is used up. */
-  #issueNext(dir: Dir): boolean {
-    const chunk = this.#chunk;
-    while (this.#next < chunk.length) {
-      const entry = chunk[this.#next++] as DirEntry<Buffer>;
-      if (entry.type === 'dir') dir.subdirs.push(entry.name);
-      else if (entry.type === 'unknown') return this.#probe(dir, entry.name);
-      else return this.#unlink(dir, entry.name);
-    }
-    this.#chunkIssued(dir);
-    return false;
-  }
-
-  /** The chunk is issued: read on (the feeder does), or pause at kMaxHeldSubdirs, or end the pass. */
-  #chunkIssued(dir: Dir): void {
-    this.#chunk = kNoEntries;
-    this.#next = 0;
-    const stream = this.#stream as DirStream;
-    if (stream.ended) return this.#passRead(dir);
-    if (dir.subdirs.length < kMaxHeldSubdirs) return;
-    stream.close();
-    dir.paused = true;
-    this.#passRead(dir);
-  }
-
-  /** The pass has read what it will; once its entries are done, its subdirectories are entered. */
-  #passRead(dir: Dir): void {
-    this.#stream?.close();
-    this.#stream = null;
-    if (this.#inFlight === 0) this.#descendOrLeave(dir);
-  }
-
-  #unlink(dir: Dir, name: Buffer): true {
-    this.#inFlight++;
-    this.#add(
-      this.#aio.unlink(this.#nameIn(dir, name), {
-        priority: this.#priority,
-        callback: (err) => this.#entryDone(dir, name, err),
-      }),
-    );
-    return true;
-  }
-
-  /** An entry of unknown type (a file system without d_type): lstat tells a directory from the rest. */
-  #probe(dir: Dir, name: Buffer): true {
-    this.#inFlight++;
-    this.#add(
-      this.#aio.lstat(this.#nameIn(dir, name), {
-        priority: this.#priority,
+  /** Its device and inode, from a descriptor just opened: who the directory is. */
+  identify(fd: number, then: (st: Stats) => void): void {
+    this.add(
+      this.aio.stat(fd, {
+        priority: this.priority,
         callback: (err, st) => {
-          if (err !== null || !st.isDirectory()) {
-            if (err === null) this.#unlink(dir, name);
-            return this.#entryDone(dir, name, err);
-          }
-          dir.subdirs.push(name);
-          this.#entryDone(dir, name, null);
+          if (err === null && !this.stopped) return then(st);
+          this.closeFd(fd);
+          if (err !== null) this.abandon(err);
         },
       }),
     );
-    return true;
   }
 
-  #entryDone(dir: Dir, name: Buffer, err: NodeJS.ErrnoException | null): void {
-    this.#inFlight--;
-    if (this.#stopped) return;
-    // An entry that vanished meanwhile is as good as removed.
-    if (err === null) dir.progress = true;
-    else if (err.code !== 'ENOENT') this.#note(dir, this.#relabel(err, dir, name));
-    if (this.#inFlight === 0 && this.#stream === null && this.#chunk === kNoEntries)
-      this.#descendOrLeave(dir);
+  opened(dir: Dir): void {
+    this.#open.add(dir);
   }
 
-  /** Enters the next subdirectory; else reads again after a pause that removed something; else leaves. */
-  #descendOrLeave(dir: Dir): void {
-    const name = dir.subdirs.pop();
-    if (name !== undefined) {
-      this.#step = () => this.#openChild(dir, name);
-      return;
-    }
-    if (dir.paused) {
-      dir.paused = false;
-      if (dir.progress) {
-        dir.progress = false;
-        return this.#enter(dir);
-      }
-      dir.failed = true;
-      this.#firstError ??= systemError('ENOTEMPTY', 'rmdir', shownPath(this.#root, dir, null));
-    }
-    this.#leave(dir);
-  }
-
-  /** Invariant: a subdirectory is opened through its parent's descriptor and never through a symlink. */
-  #openChild(dir: Dir, name: Buffer): void {
-    this.#openDir(this.#nameIn(dir, name), kDownFlags, (err, fd) => {
-      if (err === null) {
-        return this.#identify(fd, (st) => {
-          const child = newDir(
-            dir,
-            name,
-            kProcFd === null ? joinPath(dir.path as PathBytes, name) : null,
-            fd,
-            st,
-          );
-          this.#releaseFar(child);
-          this.#enter(child);
-        });
-      }
-      // No longer a directory (a symlink or a file swapped in): an entry like any other, unlinked.
-      if (err.code === 'ELOOP' || err.code === 'ENOTDIR') return this.#unlink(dir, name);
-      if (err.code === 'ENOENT') dir.progress = true;
-      else this.#note(dir, this.#relabel(err, dir, name));
-      this.#descendOrLeave(dir);
-    });
-  }
-
-  /** Keeps the descriptors of the nearest ancestors only: the one just beyond them is closed. */
-  #releaseFar(child: Dir): void {
-    let far: Dir | null = child;
-    for (let i = 0; i <= this.#heldAncestors && far !== null; i++) far = far.parent;
-    if (far !== null) this.#release(far);
-  }
-
-  /** Emptied (or given up): the rmdir through its parent, then its descriptor goes. */
-  #leave(dir: Dir): void {
-    this.#cur = dir.parent;
-    if (dir.failed) return this.#up(dir, false);
-    const parent = dir.parent;
-    if (parent === null) {
-      this.#step = () => this.#rmdir(dir, this.#root);
-      return;
-    }
-    this.#withParent(dir, parent, () => {
-      this.#step = () => this.#rmdir(dir, this.#nameIn(parent, dir.name as Buffer));
-    });
-  }
-
-  /** Reopens a parent whose descriptor was given up, through the child's `..`, and checks it is the same. */
-  #withParent(dir: Dir, parent: Dir, then: () => void): void {
-    if (parent.fd >= 0) return then();
-    this.#step = () =>
-      this.#openDir(this.#nameIn(dir, '..'), kUpFlags, (err, fd) => {
-        if (err !== null) return this.#abandon(this.#relabel(err, parent, null));
-        this.#identify(fd, (st) => {
-          if (st.dev !== parent.dev || st.ino !== parent.ino) {
-            this.#closeFd(fd);
-            // Invariant: the tree was moved under the removal; nothing outside it may be touched.
-            return this.#abandon(systemError('ENOENT', 'rmdir', shownPath(this.#root, parent, null)));
+  /**
+   * Gives up an ancestor's descriptor, learning first who it is (fstat), so that reaching it
+   * again through `..` can be checked. Off the lane's path: the lane goes on meanwhile.
+   */
+  giveUp(dir: Dir): void {
+    dir.leaving = true;
+    this.add(
+      this.aio.stat(dir.fd, {
+        priority: this.priority,
+        callback: (err, st) => {
+          // Invariant: closed only once its identity is known (or the removal stopped), and only if
+          // no lane reached it again meanwhile; never while this stat may still be using it.
+          const leaving = dir.leaving;
+          dir.leaving = false;
+          if (err === null) {
+            dir.dev = st.dev;
+            dir.ino = st.ino;
           }
-          parent.fd = fd;
-          this.#open.add(parent);
-          then();
-        });
-      });
-  }
-
-  #rmdir(dir: Dir, path: PathBytes): void {
-    this.#add(
-      this.#aio.rmdir(path, { priority: this.#priority, callback: (err) => this.#rmdirDone(dir, err) }),
+          if (leaving || this.stopped) this.release(dir);
+          if (err !== null && !this.stopped) this.abandon(err);
+        },
+      }),
     );
-  }
-
-  /** Removed; or ENOTEMPTY after a pass that removed something: entries were missed, read again. */
-  #rmdirDone(dir: Dir, err: NodeJS.ErrnoException | null): void {
-    if (this.#stopped) return;
-    if (err?.code === 'ENOTEMPTY' && dir.progress) {
-      dir.progress = false;
-      return this.#enter(dir);
-    }
-    if (err !== null && (err.code !== 'ENOENT' || dir.parent === null)) {
-      this.#note(dir, dir.parent === null ? err : this.#relabel(err, dir.parent, dir.name));
-    }
-    this.#up(dir, err === null || (err.code === 'ENOENT' && dir.parent !== null));
-  }
-
-  /** A directory is finished: its descriptor goes, and its parent carries on (or the removal settles). */
-  #up(dir: Dir, removed: boolean): void {
-    const parent = dir.parent;
-    if (parent === null) {
-      this.#release(dir);
-      if (this.#firstError !== undefined) failGroup(this.#group, this.#firstError);
-      return;
-    }
-    if (removed) parent.progress = true;
-    else parent.failed = true;
-    this.#cur = parent;
-    const carryOn = (): void => {
-      this.#release(dir);
-      this.#descendOrLeave(parent);
-    };
-    // A failed directory was not rmdir'ed, so its parent may not be open yet: reopen it first.
-    if (parent.fd >= 0) return carryOn();
-    this.#withParent(dir, parent, carryOn);
   }
 
   /** Closes a directory's descriptor; a clean-up, so it runs even when the removal is cancelled. */
-  #release(dir: Dir): void {
-    if (dir.fd < 0) return;
+  release(dir: Dir): void {
+    // A directory being given up is closed by that step, once its stat is done with the descriptor.
+    if (dir.fd < 0 || dir.leaving) return;
     const fd = dir.fd;
     dir.fd = -1;
     this.#open.delete(dir);
-    this.#closeFd(fd);
+    this.closeFd(fd);
   }
 
-  #closeFd(fd: number): void {
-    addCleanup(this.#group, this.#aio.close(fd, { priority: this.#priority }));
+  closeFd(fd: number): void {
+    addCleanup(this.#group, this.aio.close(fd, { priority: this.priority }));
+  }
+
+  /** The root is finished: the removal settles with the first failure, or resolves. */
+  settle(): void {
+    if (this.#firstError !== undefined) failGroup(this.#group, this.#firstError);
+  }
+
+  /** Cancelled: no more requests, and every descriptor and stream still open is closed now. */
+  #stop(): void {
+    this.stopped = true;
+    for (const lane of this.#lanes) lane.stop();
+    for (const dir of this.#open) this.release(dir);
   }
 
   /** The removal cannot go on safely (the tree moved, a parent cannot be reopened): it stops here. */
-  #abandon(err: unknown): void {
-    this.#firstError ??= err;
+  abandon(err: unknown): void {
+    this.noteFirst(err);
     this.#stop();
     failGroup(this.#group, this.#firstError);
   }
 
+  shown(dir: Dir, name: Buffer | null): string {
+    return shownPath(this.root, dir, name);
+  }
+
   /** An error about a name under an open directory, told with the path a user knows. */
-  #relabel(err: NodeJS.ErrnoException, dir: Dir, name: Buffer | null): NodeJS.ErrnoException {
+  relabel(err: NodeJS.ErrnoException, dir: Dir, name: Buffer | null): NodeJS.ErrnoException {
     const given = err.path;
     if (kProcFd === null || given === undefined || !given.startsWith(kProcFd)) return err;
-    const shown = shownPath(this.#root, dir, name);
+    const shown = this.shown(dir, name);
     err.message = err.message.replace(given, shown);
     err.path = shown;
     return err;
   }
 
   /** First failure wins. */
-  #note(dir: Dir, err: NodeJS.ErrnoException): void {
+  noteFirst(err: unknown): void {
     if (this.#firstError === undefined) this.#firstError = err;
+  }
+
+  note(dir: Dir, err: NodeJS.ErrnoException): void {
+    this.noteFirst(err);
     dir.failed = true;
   }
 }
