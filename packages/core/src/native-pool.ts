@@ -62,6 +62,7 @@ export interface NativePoolLike {
     cb: NativeResultCallback,
   ): number;
   submitReaddir(path: P, pri: number, cb: NativeDirCallback, encoding?: 'utf8' | 'latin1'): number;
+  submitUnlinkAt(dirfd: number, path: P, flags: number, pri: number, cb: NativeResultCallback): number;
   submitReaddirChecked(
     path: P,
     nofollow: boolean,

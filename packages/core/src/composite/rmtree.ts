@@ -1,11 +1,13 @@
-import { constants, existsSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, type Stats } from 'node:fs';
 import { DirStream } from '../catalogue/dir-stream.js';
 import type { DirEntry } from '../catalogue/directories.js';
+import { removeAt } from '../catalogue/remove-at.js';
 import type { AioContext } from '../context/context.js';
 import { systemError } from '../errors.js';
-import { type AioGroup, addCleanup, failGroup, type GroupOptions, setFeeder } from '../group.js';
+import { untrackFd } from '../fd-budget.js';
+import { type AioGroup, failGroup, type GroupOptions, setFeeder } from '../group.js';
 import { composite } from '../operation.js';
-import { type AioRequest, requestFdBudget } from '../request.js';
+import { type AioRequest, requestFdBudget, stepRequest } from '../request.js';
 import { type PathLike, validatePath } from '../validate.js';
 import { joinPath, type PathBytes, stripTrailingSlashes } from './path.js';
 
@@ -165,7 +167,8 @@ class Lane {
         return true;
       }
       if (this.cur === null) return false;
-      if (this.next < this.chunk.length) {
+      // Invariant: a chunk stays current until #issueNext finds it used up (and calls #chunkIssued).
+      if (this.chunk !== kNoEntries) {
         if (this.#issueNext(this.cur)) return true;
         continue;
       }
@@ -239,12 +242,7 @@ class Lane {
 
   #unlink(dir: Dir, name: Buffer): true {
     this.inFlight++;
-    this.#r.add(
-      this.#r.aio.unlink(nameIn(dir, name), {
-        priority: this.#r.priority,
-        callback: (err) => this.#entryDone(dir, name, err),
-      }),
-    );
+    this.#r.removeAt(dir, name, false, (err) => this.#entryDone(dir, name, err));
     return true;
   }
 
@@ -315,16 +313,11 @@ class Lane {
   #rmdirEmptied(dir: Dir): void {
     for (const name of dir.emptied.splice(0)) {
       this.inFlight++;
-      this.#r.add(
-        this.#r.aio.rmdir(nameIn(dir, name), {
-          priority: this.#r.priority,
-          callback: (err) => {
-            // A subdirectory filled again meanwhile is entered and read again.
-            if (err?.code === 'ENOTEMPTY') dir.subdirs.push(name);
-            this.#entryDone(dir, name, err?.code === 'ENOTEMPTY' ? null : err);
-          },
-        }),
-      );
+      this.#r.removeAt(dir, name, true, (err) => {
+        // A subdirectory filled again meanwhile is entered and read again.
+        if (err?.code === 'ENOTEMPTY') dir.subdirs.push(name);
+        this.#entryDone(dir, name, err?.code === 'ENOTEMPTY' ? null : err);
+      });
     }
   }
 
@@ -367,11 +360,18 @@ class Lane {
     if (dir.failed) return this.#up(dir, false);
     const parent = dir.parent;
     if (parent === null) {
-      this.step = () => this.#rmdir(dir, this.#r.root);
+      this.step = () =>
+        this.#r.add(
+          this.#r.aio.rmdir(this.#r.root, {
+            priority: this.#r.priority,
+            callback: (err) => this.#rmdirDone(dir, err),
+          }),
+        );
       return;
     }
     this.#withParent(dir, parent, () => {
-      this.step = () => this.#rmdir(dir, nameIn(parent, dir.name as Buffer));
+      this.step = () =>
+        this.#r.removeAt(parent, dir.name as Buffer, true, (err) => this.#rmdirDone(dir, err));
     });
   }
 
@@ -408,12 +408,6 @@ class Lane {
           then();
         });
       });
-  }
-
-  #rmdir(dir: Dir, path: PathBytes): void {
-    this.#r.add(
-      this.#r.aio.rmdir(path, { priority: this.#r.priority, callback: (err) => this.#rmdirDone(dir, err) }),
-    );
   }
 
   /** Removed; or ENOTEMPTY after a pass that removed something: entries were missed, read again. */
@@ -570,6 +564,17 @@ class TreeRemoval {
     this.#group.add(req);
   }
 
+  /** unlink or rmdir `name` in `dir`, through its descriptor (unlinkat on the native pool). */
+  removeAt(
+    dir: Dir,
+    name: Buffer,
+    isDir: boolean,
+    callback: (err: NodeJS.ErrnoException | null) => void,
+  ): void {
+    const args = { dirfd: dir.fd, name, dir: isDir, path: nameIn(dir, name) };
+    this.add(stepRequest(this.#group, removeAt, args, this.priority, callback));
+  }
+
   openDir(
     path: PathBytes,
     flags: number,
@@ -639,8 +644,18 @@ class TreeRemoval {
     this.closeFd(fd);
   }
 
+  /**
+   * Perf: a directory's descriptor is closed at once, on this thread: close(2) of a directory
+   * waits on no I/O (as DirStream's close), and a queued close per directory cost a round trip
+   * through the pool each. Its unit of the fd budget goes back with it.
+   */
   closeFd(fd: number): void {
-    addCleanup(this.#group, this.aio.close(fd, { priority: this.priority }));
+    try {
+      closeSync(fd);
+    } catch {
+      // Invariant: close(2) releases the number even when it reports an error.
+    }
+    untrackFd(fd);
   }
 
   /** The root is finished: the removal settles with the first failure, or resolves. */
