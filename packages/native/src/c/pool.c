@@ -204,9 +204,14 @@ static int spawn_locked(ioaio_pool *p) {
   return 0;
 }
 
-/* Wakes idle workers and starts new ones while ready work outnumbers them. 0 or -errno. */
+/*
+ * Wakes one idle worker per ready request (no more: a broadcast woke every idle thread for a
+ * single request, and on a small machine those wake-ups cost more than the requests), and
+ * starts new ones while ready work outnumbers them. 0 or -errno.
+ */
 static int wake_locked(ioaio_pool *p) {
-  if (p->nidle > 0) pthread_cond_broadcast(&p->work);
+  size_t wake = p->nready < (size_t)p->nidle ? p->nready : (size_t)p->nidle;
+  for (size_t i = 0; i < wake; i++) pthread_cond_signal(&p->work);
   size_t waiting = p->nidle;
   while (p->nready > waiting && p->nthreads < p->target) {
     int rc = spawn_locked(p);
