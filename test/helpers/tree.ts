@@ -29,3 +29,12 @@ export function mixedDirectory(root: string): { dirs: string[]; nondirs: string[
 export function sortNames<N extends string | Buffer>(names: readonly N[]): N[] {
   return [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
+
+/** `dir/outside/` with content at two levels (`keep`, `deep/keep2`): what no removal of a sibling tree may touch. */
+export function makeOutside(dir: string): string {
+  const outside = join(dir, 'outside');
+  mkdirSync(join(outside, 'deep'), { recursive: true });
+  writeFileSync(join(outside, 'keep'), 'keep');
+  writeFileSync(join(outside, 'deep', 'keep2'), 'keep2');
+  return outside;
+}

@@ -7,15 +7,7 @@ import { join } from 'node:path';
 import { type AioContext, createAio } from '@ioaio/core';
 import { expect, test } from 'vitest';
 import { listTree, openFdCount, tempDir } from '../../helpers/tmp.js';
-
-/** `outside/` with content that no removal of `tree/` may touch. */
-function makeOutside(dir: string): string {
-  const outside = join(dir, 'outside');
-  mkdirSync(join(outside, 'deep'), { recursive: true });
-  writeFileSync(join(outside, 'keep'), 'keep');
-  writeFileSync(join(outside, 'deep', 'keep2'), 'keep2');
-  return outside;
-}
+import { makeOutside } from '../../helpers/tree.js';
 
 /** Runs `change` once, when the first chunk of a directory listing is delivered to rmtree. */
 function onFirstListing(ctx: AioContext, change: () => void): void {

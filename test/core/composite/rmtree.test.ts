@@ -6,7 +6,7 @@ import { expect, test } from 'vitest';
 import { traversable } from '../../helpers/shm.js';
 import { stepOne } from '../../helpers/step.js';
 import { listTree, openFdCount, tempDir } from '../../helpers/tmp.js';
-import { mixedDirectory } from '../../helpers/tree.js';
+import { makeOutside, mixedDirectory } from '../../helpers/tree.js';
 import { until } from '../../helpers/turns.js';
 import { canDropPrivileges, kNobody, runUnprivileged } from '../../helpers/unprivileged.js';
 
@@ -127,15 +127,6 @@ test('aborting the signal while it runs: rejects with AbortError, the tree is pa
   const left = listTree(dir);
   expect([left.includes('beside'), left.includes('tree/'), ctx.nreqs]).toEqual([true, true, 0]);
 });
-
-/** A directory outside every tree removed here, with content at two levels. */
-function makeOutside(dir: string): string {
-  const outside = join(dir, 'outside');
-  mkdirSync(join(outside, 'deep'), { recursive: true });
-  writeFileSync(join(outside, 'keep'), 'keep');
-  writeFileSync(join(outside, 'deep', 'keep2'), 'keep2');
-  return outside;
-}
 
 test.each([
   ['link/', 'ENOTDIR'],
