@@ -438,8 +438,8 @@ class Lane {
       this.#r.release(dir);
       this.#descendOrLeave(parent);
     };
-    // A failed directory was not rmdir'ed, so its parent may not be open yet: reopen it first.
-    if (parent.fd >= 0) return carryOn();
+    // A failed directory was not rmdir'ed, so its parent may not be open yet: reopen it first
+    // (and one being given up is kept: this lane works in it again).
     this.#withParent(dir, parent, carryOn);
   }
 
