@@ -7,13 +7,13 @@ import { cancelAfterSteps, stepOne } from '../helpers/step.js';
 import { listTree, openFdCount, tempDir } from '../helpers/tmp.js';
 import { turns } from '../helpers/turns.js';
 
-/** Long names, so the chain's paths pass the depth at which rmtree anchors a directory (3,072 bytes). */
+/** Long names, so the chain's paths pass PATH_MAX: only descriptors can name its deep directories. */
 const kLongName = 'n'.repeat(120);
 const kChainDepth = 28;
 
 /**
  * A tree with a directory of more than one chunk (1,024 entries), a nested one, a chain deep enough
- * to be anchored, and symlinks to a directory outside it; returns the outside directory.
+ * past PATH_MAX, and symlinks to a directory outside it; returns the outside directory.
  */
 function makeTree(dir: string): string {
   const outside = join(dir, 'outside');
@@ -49,7 +49,7 @@ const kClean = { fds: 0, nreqs: 0, outside: ['deep/', 'deep/keep2', 'keep'], add
 
 test('cancelled after any number of steps (seeded), an rmtree leaves no descriptor open and nothing outside touched', async () => {
   const random = seededRandom(testSeed(0x3a11));
-  // The first steps one by one (lstat, first chunks, the anchor's open), then seeded points throughout.
+  // The first steps one by one (lstat, the root's open, first chunks), then seeded points throughout.
   const points = [0, 1, 2, 3, 4, 5, 8, 13];
   for (let i = 0; i < 10; i++) points.push(random.int(1_300));
   for (const k of points) {
@@ -113,7 +113,7 @@ function chainFds(): string[] {
   return out;
 }
 
-test('cancelled while a directory too deep to name is anchored by a descriptor, the anchor is closed', async () => {
+test('cancelled while it holds a descriptor on a directory of the deep chain, that descriptor is closed', async () => {
   const dir = tempDir();
   makeTree(dir);
   const before = listTree(dir);
@@ -124,7 +124,7 @@ test('cancelled while a directory too deep to name is anchored by a descriptor, 
     () => 'resolved',
     (err: Error) => err.name,
   );
-  // Step until an anchor (an open descriptor on a chain directory, outside any read) is held.
+  // Step until a descriptor on a chain directory (the directory rmtree works in) is held.
   let steps = 0;
   while (chainFds().length === 0 && (await stepOne(ctx))) steps++;
   const held = chainFds().length;
