@@ -393,6 +393,10 @@ export class AioRequest<T = unknown> extends QueueEntry implements PromiseLike<T
         resolve: capturedResolve as (value: unknown) => void,
         reject: capturedReject as (reason: unknown) => void,
       };
+      // Invariant: the module keeps no resolver once handed over (it would keep this promise,
+      // and the value it settles with, alive until the next request made one).
+      capturedResolve = undefined;
+      capturedReject = undefined;
     }
     this.#deferred = deferred;
     return deferred.promise;
