@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { invalidArgType, outOfRange } from './errors.js';
 import { validateFd } from './validate.js';
 
@@ -141,6 +141,19 @@ const owners = new Map<number, FdBudget>();
 export function trackFd(budget: FdBudget, fd: number): void {
   owners.get(fd)?.give(1);
   owners.set(fd, budget);
+}
+
+/**
+ * Closes `fd` at once, on this thread, and gives its unit back: for a directory descriptor, whose
+ * close(2) waits on no I/O. A close that reports an error still frees the number.
+ */
+export function closeCountedNow(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Invariant: close(2) releases the number even when it reports an error; nothing to retry.
+  }
+  untrackFd(fd);
 }
 
 /** `fd` was closed (or released): its unit goes back. True when it was counted. */

@@ -29,16 +29,29 @@ const kMaxFd = 2 ** 31 - 1;
 /**
  * Validates a path and returns it as `node:fs` wants it: a URL becomes a
  * string; a wd form becomes the name the kernel resolves from the wd's
- * descriptor (see {@link AioWorkingDirectory.pathFor}), or for a symlink's
- * `target`, which is stored and not looked up, the canonical path joined
- * with `rel`. A closed wd throws EBADF.
+ * descriptor (see {@link AioWorkingDirectory.pathFor}). A closed wd throws
+ * EBADF.
  */
 export function validatePath(value: unknown, name = 'path'): string | Buffer {
+  return toPath(value, name, false);
+}
+
+/**
+ * A symlink's target: a path as {@link validatePath} takes it, but a wd form
+ * becomes the canonical path joined with `rel`, since a target is stored in
+ * the link, not looked up now (a `/proc/self/fd` name would mean nothing later).
+ */
+export function validateLinkTarget(value: unknown, name = 'target'): string | Buffer {
+  return toPath(value, name, true);
+}
+
+/** `stored`: a wd form is joined onto its canonical path rather than named through its descriptor. */
+function toPath(value: unknown, name: string, stored: boolean): string | Buffer {
   // Perf: a string, the common case, goes straight to the null-byte check.
   if (typeof value !== 'string') {
     if (value instanceof AioWorkingDirectory)
-      return wdPath(value, typeof value.path === 'string' ? '.' : kDot, name);
-    if (Array.isArray(value)) return validateWdPath(value, name);
+      return wdPath(value, typeof value.path === 'string' ? '.' : kDot, stored);
+    if (Array.isArray(value)) return validateWdPath(value, name, stored);
   }
   const path = plainPath(value, name);
   if (typeof path === 'string' ? path.includes('\u0000') : path.includes(0)) {
@@ -62,7 +75,7 @@ function plainPath(value: unknown, name: string): string | Buffer {
 }
 
 /** `[wd, rel]`: a wd and a string or bytes without null bytes. */
-function validateWdPath(value: unknown[], name: string): string | Buffer {
+function validateWdPath(value: unknown[], name: string, stored: boolean): string | Buffer {
   const [wd, rel] = value;
   if (value.length !== 2 || !(wd instanceof AioWorkingDirectory))
     throw invalidArgType(name, kPathTypes, value);
@@ -72,11 +85,11 @@ function validateWdPath(value: unknown[], name: string): string | Buffer {
   if (typeof bytes === 'string' ? bytes.includes('\u0000') : bytes.includes(0)) {
     throw invalidArgValue(`${name}[1]`, rel, 'must be a string or Uint8Array without null bytes');
   }
-  return wdPath(wd, bytes, name);
+  return wdPath(wd, bytes, stored);
 }
 
-function wdPath(wd: AioWorkingDirectory, rel: string | Buffer, name: string): string | Buffer {
-  return name === 'target' ? wd.resolve(rel) : wd.pathFor(rel);
+function wdPath(wd: AioWorkingDirectory, rel: string | Buffer, stored: boolean): string | Buffer {
+  return stored ? wd.resolve(rel) : wd.pathFor(rel);
 }
 
 /** Validates a file descriptor: an integer from 0 to 2^31 - 1. */

@@ -1,23 +1,14 @@
-import { closeSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { systemError } from './errors.js';
 
 const kSlash = 0x2f;
-const kProcFd = '/proc/self/fd';
+/** Where the kernel shows the process's descriptors; `<this>/<fd>/name` resolves as openat(fd, name). */
+export const kProcFd = '/proc/self/fd';
 
 interface Held {
   fd: number;
-  /** Gives the descriptor back to the budget it was counted against (the fd budget's `untrackFd`). */
-  release: (fd: number) => void;
-}
-
-/** Closes a descriptor and gives its unit back; a close that fails still gives it back (the number is gone). */
-function closeHeld(held: Held): void {
-  try {
-    closeSync(held.fd);
-  } catch {
-    // Invariant: close(2) releases the number even when it reports an error; nothing to retry.
-  }
-  held.release(held.fd);
+  /** Closes the descriptor at once and gives it back to the budget it was counted against. */
+  close: (fd: number) => void;
 }
 
 // Invariant: a wd is never closed by the garbage collector. A request holds the name
@@ -36,6 +27,11 @@ let procFd: boolean | undefined;
 export function hasProcFd(): boolean {
   procFd ??= existsSync(kProcFd);
   return procFd;
+}
+
+/** The directory open as `fd`, named through procfs, or null where there is no `/proc/self/fd`. */
+export function procFdPath(fd: number): string | null {
+  return hasProcFd() ? `${kProcFd}/${fd}` : null;
 }
 
 /** For tests: pretends `/proc/self/fd` is there or not (undefined: check again). */
@@ -97,10 +93,10 @@ export class AioWorkingDirectory {
   readonly path: string | Buffer;
   #held: Held | null;
 
-  /** Made by `aio.wd()`, which opened `fd` and counted it; `release` gives it back to that count. */
-  constructor(path: string | Buffer, fd: number, release: (fd: number) => void) {
+  /** Made by `aio.wd()`, which opened `fd` and counted it; `close` closes it and gives it back to that count. */
+  constructor(path: string | Buffer, fd: number, close: (fd: number) => void) {
     this.path = path;
-    this.#held = { fd, release };
+    this.#held = { fd, close };
   }
 
   /** The open directory descriptor (to look at, as with `fs.fstatSync`); -1 once closed. */
@@ -125,7 +121,7 @@ export class AioWorkingDirectory {
     const held = this.#held;
     if (held === null) return;
     this.#held = null;
-    closeHeld(held);
+    held.close(held.fd);
   }
 
   /**

@@ -3,6 +3,7 @@ import { errnoError, systemError } from '../errors.js';
 import type { NativeDirents, NativePoolLike } from '../native-pool.js';
 import { single } from '../operation.js';
 import type { Done, RunningRequest } from '../request.js';
+import { procFdPath } from '../working-directory.js';
 import { type DirEntry, direntType, nativeDirentType } from './directories.js';
 import { direntsResult } from './native-results.js';
 
@@ -29,13 +30,6 @@ export interface CheckedListing {
 
 const kOpenFlags = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY;
 
-/**
- * Platform: on Linux `/proc/self/fd/N` names the directory held by descriptor N, so its `..`
- * and its entries are read through the descriptor (Node has no fstatat/fdopendir). Elsewhere
- * the parent is not checked and the listing is read by path.
- */
-const kProcFd = process.platform === 'linux' && fs.existsSync('/proc/self/fd') ? '/proc/self/fd/' : null;
-
 /** The error a checked scan reports, whichever step met it: the walk's `scandir`, on the path given. */
 function scanError(err: NodeJS.ErrnoException, path: Buffer): NodeJS.ErrnoException {
   return errnoError(err.errno ?? -1, 'scandir', path.toString());
@@ -56,8 +50,12 @@ function runChecked(a: CheckedListingArgs, done: Done<CheckedListing>): void {
     fs.fstat(fd, (serr, own) => {
       if (serr !== null) return finish(scanError(serr, a.path));
       const read = (): void => readThrough(fd, a.path, own, finish);
-      if (a.parentDev < 0 || kProcFd === null) return read();
-      fs.stat(`${kProcFd}${fd}/..`, (perr, up) => {
+      // Platform: `/proc/self/fd/N` names the directory held by N, so its `..` and its entries
+      // are read through the descriptor (Node has no fstatat/fdopendir). Without procfs the
+      // parent is not checked and the listing is read by path.
+      const held = procFdPath(fd);
+      if (a.parentDev < 0 || held === null) return read();
+      fs.stat(`${held}/..`, (perr, up) => {
         if (perr !== null) return finish(scanError(perr, a.path));
         if (up.dev !== a.parentDev || up.ino !== a.parentIno) return finish(swapped(a.path));
         read();
@@ -72,7 +70,7 @@ function readThrough(
   own: fs.Stats,
   finish: (error: NodeJS.ErrnoException | null, listing?: CheckedListing) => void,
 ): void {
-  const where = kProcFd === null ? path : `${kProcFd}${fd}`;
+  const where = procFdPath(fd) ?? path;
   fs.readdir(where, { withFileTypes: true, encoding: 'latin1' }, (err, dirents) => {
     if (err !== null) return finish(scanError(err, path));
     let unknown = false;

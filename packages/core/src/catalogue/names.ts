@@ -6,6 +6,7 @@ import {
   type NameEncoding,
   type PathLike,
   validateEncoding,
+  validateLinkTarget,
   validateMode,
   validatePath,
 } from '../validate.js';
@@ -142,8 +143,10 @@ export const nameOperations = {
     perl: 'aio_symlink',
     syscall: 'symlink',
     optsIndex: 2,
-    prepare: (target: PathLike, path: PathLike, _options?: RequestOptions<void>) =>
-      pair(target, 'target', path, 'path'),
+    prepare: (target: PathLike, path: PathLike, _options?: RequestOptions<void>): PathPair => ({
+      from: validateLinkTarget(target),
+      to: validatePath(path, 'path'),
+    }),
     run: (a, done: Done<void>) => fs.symlink(a.from, a.to, done),
   }),
 

@@ -1,14 +1,15 @@
-import { closeSync, constants, existsSync, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { DirStream } from '../catalogue/dir-stream.js';
 import type { DirEntry } from '../catalogue/directories.js';
 import { removeAt } from '../catalogue/remove-at.js';
 import type { AioContext } from '../context/context.js';
 import { systemError } from '../errors.js';
-import { untrackFd } from '../fd-budget.js';
+import { closeCountedNow } from '../fd-budget.js';
 import { type AioGroup, failGroup, type GroupOptions, setFeeder } from '../group.js';
 import { composite } from '../operation.js';
 import { type AioRequest, requestFdBudget, stepRequest } from '../request.js';
 import { type PathLike, validatePath } from '../validate.js';
+import { hasProcFd, kProcFd } from '../working-directory.js';
 import { joinPath, type PathBytes, stripTrailingSlashes } from './path.js';
 
 /**
@@ -45,13 +46,6 @@ const kDownFlags = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFO
 /** `..` of a directory (a symlink is not possible there; the identity check does the rest). */
 const kUpFlags = constants.O_RDONLY | constants.O_DIRECTORY;
 
-/**
- * Platform: on Linux a name under an open directory is given to the kernel as `/proc/self/fd/N/name`,
- * which it resolves through descriptor N exactly as `openat(N, name)` would: Node has no *at()
- * calls. Elsewhere names are built from the directory's path (the race below stays open there).
- */
-const kProcFd = process.platform === 'linux' && existsSync('/proc/self/fd') ? '/proc/self/fd/' : null;
-
 const kNoEntries: DirEntry<Buffer>[] = [];
 
 /** One directory of the tree: the one a lane is emptying, and the chain of its ancestors. */
@@ -59,7 +53,11 @@ interface Dir {
   readonly parent: Dir | null;
   /** Its name in the parent; the root has none. */
   readonly name: Buffer | null;
-  /** Its path, kept only where names cannot go through descriptors (no /proc). */
+  /**
+   * Its path, kept only where names cannot go through descriptors (no /proc, decided once per
+   * removal): null means "name it as /proc/self/fd/N", which the kernel resolves through
+   * descriptor N exactly as `openat(N, name)` would (Node has no *at() calls).
+   */
   readonly path: PathBytes | null;
   /** Its descriptor (opened with O_NOFOLLOW below the root), or -1 while it holds none. */
   fd: number;
@@ -125,7 +123,7 @@ function nameIn(dir: Dir, name: Buffer | string): PathBytes {
 
 /** The directory itself, as the kernel is given it. */
 function self(dir: Dir): PathBytes {
-  return kProcFd === null ? (dir.path as PathBytes) : `${kProcFd}${dir.fd}`;
+  return dir.path ?? `${kProcFd}/${dir.fd}`;
 }
 
 /**
@@ -325,7 +323,7 @@ class Lane {
   #openChild(dir: Dir, name: Buffer): void {
     this.#r.openDir(nameIn(dir, name), kDownFlags, (err, fd) => {
       if (err === null) {
-        const child = newDir(dir, name, kProcFd === null ? joinPath(dir.path as PathBytes, name) : null, fd);
+        const child = newDir(dir, name, dir.path === null ? null : joinPath(dir.path, name), fd);
         if (dir.subdirs.length > 0 && this.#r.handOff(child)) {
           dir.handedOff++;
           return this.#descendOrLeave(dir);
@@ -529,7 +527,8 @@ class TreeRemoval {
   #openRoot(lane: Lane, root: PathBytes): void {
     this.openDir(root, kDownFlags, (err, fd) => {
       if (err === null) {
-        const dir = newDir(null, null, root, fd);
+        // The root's path is kept only where names cannot go through descriptors.
+        const dir = newDir(null, null, hasProcFd() ? null : root, fd);
         lane.top = dir;
         return lane.enter(dir);
       }
@@ -650,12 +649,7 @@ class TreeRemoval {
    * through the pool each. Its unit of the fd budget goes back with it.
    */
   closeFd(fd: number): void {
-    try {
-      closeSync(fd);
-    } catch {
-      // Invariant: close(2) releases the number even when it reports an error.
-    }
-    untrackFd(fd);
+    closeCountedNow(fd);
   }
 
   /** The root is finished: the removal settles with the first failure, or resolves. */
@@ -684,7 +678,7 @@ class TreeRemoval {
   /** An error about a name under an open directory, told with the path a user knows. */
   relabel(err: NodeJS.ErrnoException, dir: Dir, name: Buffer | null): NodeJS.ErrnoException {
     const given = err.path;
-    if (kProcFd === null || given === undefined || !given.startsWith(kProcFd)) return err;
+    if (given === undefined || !given.startsWith(`${kProcFd}/`)) return err;
     const shown = this.shown(dir, name);
     err.message = err.message.replace(given, shown);
     err.path = shown;

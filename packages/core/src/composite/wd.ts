@@ -1,6 +1,6 @@
 import { constants as fsConstants } from 'node:fs';
 import type { AioContext } from '../context/context.js';
-import { untrackFd } from '../fd-budget.js';
+import { closeCountedNow } from '../fd-budget.js';
 import { type AioGroup, failGroup, type GroupOptions } from '../group.js';
 import { composite } from '../operation.js';
 import { type PathLike, validatePath } from '../validate.js';
@@ -25,10 +25,6 @@ const kSearch = process.platform === 'linux' ? 0o10000000 : fsConstants.O_RDONLY
  */
 const kDirFlags = kSearch | fsConstants.O_DIRECTORY;
 
-function giveBack(fd: number): void {
-  untrackFd(fd);
-}
-
 /** Opens the canonical path `real` and resolves the group with the wd holding it. */
 function openReal(aio: AioContext, real: PathBytes, group: AioGroup<AioWorkingDirectory>): void {
   group.add(
@@ -36,7 +32,7 @@ function openReal(aio: AioContext, real: PathBytes, group: AioGroup<AioWorkingDi
       priority: group.priority,
       callback: (err, fd) => {
         if (err !== null) return failGroup(group, err);
-        const wd = new AioWorkingDirectory(real, fd, giveBack);
+        const wd = new AioWorkingDirectory(real, fd, closeCountedNow);
         // Invariant: a group cancelled after its open succeeded hands out nothing, so it keeps nothing open.
         if (group.cancelled) wd.close();
         else group.result(wd);
